@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "tally",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tally", targets: ["tally"]),
+        .library(name: "TallyRuntime", targets: ["TallyRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(
+            name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+
+        // One library per stage; imports point one way, top to bottom.
+        .target(name: "TallyDiagnostics"),
+        .target(name: "TallySpec", dependencies: ["TallyDiagnostics", "CYAML"]),
+        .target(name: "TallyCompiler", dependencies: ["TallyDiagnostics", "TallySpec"]),
+        .target(name: "TallyEngine", dependencies: ["TallyDiagnostics", "TallyCompiler"]),
+        .target(name: "TallyConnectors", dependencies: ["TallyDiagnostics", "TallyCompiler", "TallyEngine", "CSQLite"]),
+        .target(
+            name: "TallyRuntime",
+            dependencies: ["TallyDiagnostics", "TallySpec", "TallyCompiler", "TallyEngine", "TallyConnectors"]),
+        .executableTarget(
+            name: "tally",
+            dependencies: ["TallyRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .testTarget(name: "TallySpecTests", dependencies: ["TallySpec"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TallyCompilerTests", dependencies: ["TallyCompiler"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine"]),
+        .testTarget(name: "TallyConnectorsTests", dependencies: ["TallyConnectors"]),
+        .testTarget(name: "TallyRuntimeTests", dependencies: ["TallyRuntime"], resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,44 @@
+/// "Did you mean" suggestions by edit distance.
+public enum Suggestion {
+    /// The candidate closest to `name`, if it is close enough to be a likely misspelling.
+    public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
+        let target = Array(name.lowercased().unicodeScalars)
+        var best: (String, Int)?
+        for candidate in candidates {
+            let d = distance(target, Array(candidate.lowercased().unicodeScalars))
+            if best == nil || d < best!.1 { best = (candidate, d) }
+        }
+        guard let (candidate, d) = best else { return nil }
+        let limit = max(1, min(3, (target.count + 1) / 3))
+        return d <= limit ? candidate : nil
+    }
+
+    /// A hint sentence: "did you mean `x`?" or a list of what is available.
+    public static func hint(for name: String, in candidates: [String], kind: String) -> String {
+        if let c = closest(to: name, in: candidates) { return "did you mean `\(c)`?" }
+        if candidates.isEmpty { return "no \(kind) is defined here" }
+        let shown = candidates.prefix(8).map { "`\($0)`" }.joined(separator: ", ")
+        return "available \(kind)s: \(shown)\(candidates.count > 8 ? ", ..." : "")"
+    }
+
+    /// Levenshtein distance with transpositions counted as one edit.
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev2 = [Int](repeating: 0, count: b.count + 1)
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    cur[j] = min(cur[j], prev2[j - 2] + 1)
+                }
+            }
+            (prev2, prev, cur) = (prev, cur, prev2)
+        }
+        return prev[b.count]
+    }
+}
