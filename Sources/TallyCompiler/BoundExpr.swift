@@ -125,3 +125,30 @@ public struct CaseBranch: Sendable, Hashable {
         self.result = result
     }
 }
+
+extension BoundExpr {
+    /// The expression with each column reference `i` replaced by `replacements[i]`
+    /// (used to fold a projection into the expressions that read it).
+    public func substitute(_ replacements: [BoundExpr]) -> BoundExpr {
+        switch self {
+        case .column(let i, _, _): return replacements[i]
+        case .literal: return self
+        case .negate(let e, let t): return .negate(e.substitute(replacements), type: t)
+        case .not(let e): return .not(e.substitute(replacements))
+        case .isNull(let e, let n): return .isNull(e.substitute(replacements), negated: n)
+        case .cast(let e, let t): return .cast(e.substitute(replacements), type: t)
+        case .logical(let and, let a, let b, let t):
+            return .logical(isAnd: and, a.substitute(replacements), b.substitute(replacements), type: t)
+        case .arithmetic(let op, let a, let b, let t):
+            return .arithmetic(op, a.substitute(replacements), b.substitute(replacements), type: t)
+        case .comparison(let op, let a, let b, let t):
+            return .comparison(op, a.substitute(replacements), b.substitute(replacements), type: t)
+        case .inList(let e, let l, let n, let t):
+            return .inList(e.substitute(replacements), l.map { $0.substitute(replacements) }, negated: n, type: t)
+        case .caseWhen(let bs, let o, let t):
+            return .caseWhen(bs.map { CaseBranch(condition: $0.condition.substitute(replacements), result: $0.result.substitute(replacements)) },
+                             otherwise: o?.substitute(replacements), type: t)
+        case .function(let f, let args, let t): return .function(f, args.map { $0.substitute(replacements) }, type: t)
+        }
+    }
+}

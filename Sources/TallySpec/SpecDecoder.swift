@@ -73,7 +73,8 @@ public struct SpecDecoder {
         return result
     }
 
-    static func isIdentifier(_ s: String) -> Bool {
+    /// Whether `s` is a valid name: a letter or `_`, then letters, digits and `_` (ASCII).
+    public static func isIdentifier(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
         return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }

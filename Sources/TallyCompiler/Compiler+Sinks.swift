@@ -1,0 +1,144 @@
+import TallyDiagnostics
+import TallySpec
+
+extension Compiler {
+    static let loadModes = ["replace_partition", "merge", "replace"]
+
+    mutating func compileSink(_ sink: SinkDecl) -> CompiledSink? {
+        let known = spec.sources.map(\.name.value) + spec.transforms.map(\.name.value)
+        guard known.contains(sink.input.value) else {
+            diags.error(.unknownSource, "sink `\(sink.name.value)` reads unknown transform `\(sink.input.value)`", at: sink.input.span,
+                        hint: Suggestion.hint(for: sink.input.value, in: known, kind: "source or transform"))
+            return nil
+        }
+        referenced.insert(sink.input.value)
+        guard let schema = schemas[sink.input.value] else { return nil }
+        let kind: CompiledSink.Kind
+        switch sink.kind {
+        case .csv(let csv):
+            guard let path = resolvePath(csv.path) else { return nil }
+            var delimiter: UInt8 = 44
+            if let d = csv.delimiter {
+                guard d.value.utf8.count == 1 || d.value == "\\t" else {
+                    diags.error(.invalidValue, "a delimiter is one ASCII character, found `\(d.value)`", at: d.span)
+                    return nil
+                }
+                delimiter = d.value == "\\t" ? 9 : d.value.utf8.first!
+            }
+            kind = .csv(path: path, partitioned: csv.partitioned, delimiter: delimiter)
+        case .warehouse(let w):
+            guard let mode = loadMode(w, schema: schema, sink: sink.name.value) else { return nil }
+            guard Self.isSQLIdentifier(w.table.value) else {
+                diags.error(.invalidValue, "`\(w.table.value)` is not a valid table name", at: w.table.span,
+                            hint: "table names start with a letter or `_` and contain only letters, digits and `_`")
+                return nil
+            }
+            for f in schema.fields where !Self.isSQLIdentifier(f.name) {
+                diags.error(.sinkSchema, "column `\(f.name)` cannot be a warehouse column name", at: sink.input.span,
+                            hint: "rename it to letters, digits and `_`")
+                return nil
+            }
+            kind = .warehouse(table: w.table.value, mode: mode)
+        case .alert(let a):
+            guard let alert = compileAlert(a, schema: schema, sink: sink) else { return nil }
+            kind = alert
+        }
+        return CompiledSink(name: sink.name.value, input: sink.input.value, schema: schema, kind: kind, span: sink.span)
+    }
+
+    static func isSQLIdentifier(_ s: String) -> Bool {
+        SpecDecoder.isIdentifier(s) && s.utf8.count <= 63
+    }
+
+    mutating func loadMode(_ w: WarehouseSinkDecl, schema: Schema, sink: String) -> LoadMode? {
+        switch w.mode.value {
+        case "replace":
+            return .replace
+        case "merge":
+            guard !w.key.isEmpty else {
+                diags.error(.missingKey, "merge sink `\(sink)` needs a `key`", at: w.mode.span,
+                            hint: "add `key: [id]`: the columns that identify a row")
+                return nil
+            }
+            guard let idx = columns(w.key, in: schema, of: "the rows of sink `\(sink)`") else { return nil }
+            return .merge(keys: idx.map { schema[$0].name })
+        case "replace_partition":
+            guard let column = w.partitionBy else {
+                diags.error(.missingKey, "sink `\(sink)` replaces a partition but has no `partition_by`", at: w.mode.span,
+                            hint: "add `partition_by: date_key`: the date column holding the run date")
+                return nil
+            }
+            guard let idx = columns([column], in: schema, of: "the rows of sink `\(sink)`") else { return nil }
+            guard schema[idx[0]].type == .date else {
+                diags.error(.sinkSchema, "partition column `\(column.value)` is \(schema[idx[0]].type), not date", at: column.span,
+                            hint: "derive it from the run date: `\(column.value): $run_date`")
+                return nil
+            }
+            return .replacePartition(column: schema[idx[0]].name, value: .date(options.runDate))
+        default:
+            diags.error(.invalidValue, "unknown load mode `\(w.mode.value)`", at: w.mode.span,
+                        hint: Suggestion.hint(for: w.mode.value, in: Self.loadModes, kind: "mode"))
+            return nil
+        }
+    }
+
+    mutating func compileAlert(_ a: AlertSinkDecl, schema: Schema, sink: SinkDecl) -> CompiledSink.Kind? {
+        var when: BoundExpr?
+        var ok = true
+        if let w = a.when {
+            var c = checker(schema, "the `when` of alert `\(sink.name.value)`")
+            when = c.checkPredicate(w)
+            absorb(c)
+            ok = when != nil
+        }
+        var severity = AlertSeverity.warning
+        if let s = a.severity {
+            if let v = AlertSeverity(rawValue: s.value) { severity = v } else {
+                diags.error(.invalidValue, "unknown severity `\(s.value)`", at: s.span,
+                            hint: Suggestion.hint(for: s.value, in: AlertSeverity.allCases.map(\.rawValue), kind: "severity"))
+                ok = false
+            }
+        }
+        var parts: [MessagePart] = []
+        if let m = a.message {
+            guard let p = messageParts(m, schema: schema) else { return nil }
+            parts = p
+        }
+        var output: String?
+        if let o = a.output, o.value != "stdout" {
+            output = resolvePath(o)
+            ok = ok && output != nil
+        }
+        guard ok else { return nil }
+        return .alert(when: when, severity: severity, message: parts, output: output)
+    }
+
+    /// Splits `"SKU {sku} is off"` into text and column parts.
+    mutating func messageParts(_ m: Located<String>, schema: Schema) -> [MessagePart]? {
+        var parts: [MessagePart] = []
+        var text = ""
+        var rest = Substring(m.value)
+        var ok = true
+        while let open = rest.firstIndex(of: "{") {
+            text += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                diags.error(.invalidValue, "unterminated `{` in the alert message", at: m.span, hint: "write `{column}`")
+                return nil
+            }
+            let name = String(rest[rest.index(after: open)..<close])
+            if let i = schema.index(of: name) {
+                if !text.isEmpty { parts.append(.text(text)) }
+                text = ""
+                parts.append(.column(i))
+            } else {
+                diags.error(.unknownColumn, "unknown column `\(name)` in the alert message", at: m.span,
+                            hint: Suggestion.hint(for: name, in: schema.names, kind: "column"))
+                ok = false
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        text += rest
+        if !text.isEmpty { parts.append(.text(text)) }
+        return ok ? parts : nil
+    }
+}

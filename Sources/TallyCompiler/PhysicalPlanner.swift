@@ -1,0 +1,90 @@
+/// Lowers logical plans to physical plans.
+///
+/// A node or source read by more than one consumer is *shared*: it is computed once and read through
+/// `.node` references. Every other node is inlined into its single consumer, so projection pushdown
+/// reaches through it down to the scan.
+public struct PhysicalPlanner: Sendable {
+    public let pipeline: CompiledPipeline
+    /// Sources and nodes computed once and read by several consumers.
+    public let shared: Set<String>
+
+    public init(_ pipeline: CompiledPipeline) {
+        self.pipeline = pipeline
+        let names = pipeline.sources.map(\.name) + pipeline.nodes.map(\.name)
+        shared = Set(names.filter { pipeline.consumers(of: $0) > 1 })
+    }
+
+    /// The plan that computes a shared source or node.
+    public func planShared(_ name: String) -> PhysicalPlan {
+        if let node = pipeline.nodes.first(where: { $0.name == name }) {
+            return ProjectionPushdown.apply(lower(node.plan))
+        }
+        let schema = pipeline.schema(of: name)!
+        return .scan(ScanExec(source: name, columns: Array(schema.fields.indices), schema: schema))
+    }
+
+    /// The plan whose output a sink writes.
+    public func planSink(_ sink: CompiledSink) -> PhysicalPlan {
+        ProjectionPushdown.apply(read(sink.input))
+    }
+
+    /// Reads `name`: a shared reference, or the inlined plan of a node read once.
+    func read(_ name: String) -> PhysicalPlan {
+        let schema = pipeline.schema(of: name)!
+        if shared.contains(name) { return .node(NodeRefExec(name: name, schema: schema)) }
+        if let node = pipeline.nodes.first(where: { $0.name == name }) { return lower(node.plan) }
+        return .scan(ScanExec(source: name, columns: Array(schema.fields.indices), schema: schema))
+    }
+
+    func lower(_ plan: LogicalPlan) -> PhysicalPlan {
+        switch plan {
+        case .scan(let s): return read(s.source)
+        case .node(let n): return read(n.name)
+        case .filter(let f): return .filter(FilterExec(input: lower(f.input), predicate: f.predicate))
+        case .project(let p):
+            let input = lower(p.input)
+            return p.isIdentity ? input : .project(ProjectExec(input: input, expressions: p.expressions, schema: p.schema))
+        case .aggregate(let a): return lowerAggregate(a)
+        case .join(let j):
+            return .hashJoin(HashJoinExec(left: lower(j.left), right: lower(j.right), kind: j.kind, leftKeys: j.leftKeys,
+                                          rightKeys: j.rightKeys, output: j.output, schema: j.schema))
+        case .union(let u): return .union(UnionExec(inputs: u.inputs.map(lower)))
+        case .distinct(let d): return .distinct(DistinctExec(input: lower(d.input), keys: d.keys))
+        case .sort(let s): return .sort(SortExec(input: lower(s.input), keys: s.keys))
+        case .limit(let l): return .limit(LimitExec(input: lower(l.input), count: l.count))
+        }
+    }
+
+    /// A hash aggregate reads columns only: argument expressions are computed by a projection below it.
+    func lowerAggregate(_ a: LogicalAggregate) -> PhysicalPlan {
+        let input = lower(a.input)
+        let inSchema = a.input.schema
+        let plainArguments = a.calls.allSatisfy { call in
+            if case .column? = call.argument { return true }
+            return call.argument == nil
+        }
+        if plainArguments {
+            let calls = a.calls.map { call -> AggregateCall in
+                if case .column(let i, _, _)? = call.argument { return AggregateCall(call.function, argument: i, type: call.type) }
+                return AggregateCall(call.function, argument: nil, type: call.type)
+            }
+            return .hashAggregate(HashAggregateExec(input: input, groupKeys: a.groupKeys, aggregates: calls, schema: a.schema))
+        }
+        var exprs: [BoundExpr] = a.groupKeys.map { i in
+            .column(index: i, name: inSchema[i].name, type: ExprType(inSchema[i].type, nullable: inSchema[i].nullable))
+        }
+        var fields = a.groupKeys.map { inSchema[$0] }
+        var calls: [AggregateCall] = []
+        for (n, call) in a.calls.enumerated() {
+            if let arg = call.argument {
+                calls.append(AggregateCall(call.function, argument: exprs.count, type: call.type))
+                exprs.append(arg)
+                fields.append(Field("arg_\(n)", arg.type.type == .null ? .string : arg.type.type, nullable: arg.type.nullable))
+            } else {
+                calls.append(AggregateCall(call.function, argument: nil, type: call.type))
+            }
+        }
+        let pre = PhysicalPlan.project(ProjectExec(input: input, expressions: exprs, schema: Schema(fields)))
+        return .hashAggregate(HashAggregateExec(input: pre, groupKeys: Array(a.groupKeys.indices), aggregates: calls, schema: a.schema))
+    }
+}

@@ -1,0 +1,71 @@
+/// Optimizer rule: operators read only the columns something above them needs, down to the scan,
+/// which then skips unneeded columns instead of parsing them.
+enum ProjectionPushdown {
+    static func apply(_ plan: PhysicalPlan) -> PhysicalPlan {
+        prune(plan, required: Set(plan.schema.fields.indices)).plan
+    }
+
+    /// A plan producing at least the `required` columns of `plan`, and where each old column index now is.
+    static func prune(_ plan: PhysicalPlan, required: Set<Int>) -> (plan: PhysicalPlan, map: [Int: Int]) {
+        let identity = Dictionary(uniqueKeysWithValues: plan.schema.fields.indices.map { ($0, $0) })
+        switch plan {
+        case .scan(let s):
+            let keep = s.columns.indices.filter(required.contains)
+            let map = Dictionary(uniqueKeysWithValues: keep.enumerated().map { ($0.element, $0.offset) })
+            return (.scan(ScanExec(source: s.source, columns: keep.map { s.columns[$0] }, schema: Schema(keep.map { s.schema[$0] }))), map)
+        case .node:
+            return (plan, identity)
+        case .filter(let f):
+            let (input, map) = prune(f.input, required: required.union(f.predicate.columnsUsed))
+            return (.filter(FilterExec(input: input, predicate: f.predicate.remapColumns(map))), map)
+        case .project(let p):
+            let keep = p.expressions.indices.filter(required.contains)
+            let needed = keep.reduce(into: Set<Int>()) { $0.formUnion(p.expressions[$1].columnsUsed) }
+            let (input, inMap) = prune(p.input, required: needed)
+            let map = Dictionary(uniqueKeysWithValues: keep.enumerated().map { ($0.element, $0.offset) })
+            let exprs = keep.map { p.expressions[$0].remapColumns(inMap) }
+            return (.project(ProjectExec(input: input, expressions: exprs, schema: Schema(keep.map { p.schema[$0] }))), map)
+        case .hashAggregate(let a):
+            let needed = Set(a.groupKeys).union(a.aggregates.compactMap(\.argument))
+            let (input, m) = prune(a.input, required: needed)
+            let calls = a.aggregates.map { AggregateCall($0.function, argument: $0.argument.map { m[$0]! }, type: $0.type) }
+            return (.hashAggregate(HashAggregateExec(input: input, groupKeys: a.groupKeys.map { m[$0]! }, aggregates: calls,
+                                                     schema: a.schema)), identity)
+        case .hashJoin(let j):
+            var leftNeed = Set(j.leftKeys)
+            var rightNeed = Set(j.rightKeys)
+            for c in j.output {
+                switch c {
+                case .left(let i): leftNeed.insert(i)
+                case .right(let i): rightNeed.insert(i)
+                case .coalesce(let l, let r): leftNeed.insert(l); rightNeed.insert(r)
+                }
+            }
+            let (left, lm) = prune(j.left, required: leftNeed)
+            let (right, rm) = prune(j.right, required: rightNeed)
+            let output = j.output.map { c -> JoinColumn in
+                switch c {
+                case .left(let i): .left(lm[i]!)
+                case .right(let i): .right(rm[i]!)
+                case .coalesce(let l, let r): .coalesce(left: lm[l]!, right: rm[r]!)
+                }
+            }
+            return (.hashJoin(HashJoinExec(left: left, right: right, kind: j.kind, leftKeys: j.leftKeys.map { lm[$0]! },
+                                           rightKeys: j.rightKeys.map { rm[$0]! }, output: output, schema: j.schema)), identity)
+        case .union(let u):
+            let all = Set(plan.schema.fields.indices)
+            return (.union(UnionExec(inputs: u.inputs.map { prune($0, required: all).plan })), identity)
+        case .distinct(let d):
+            let need = d.keys.isEmpty ? Set(plan.schema.fields.indices) : required.union(d.keys)
+            let (input, map) = prune(d.input, required: need)
+            return (.distinct(DistinctExec(input: input, keys: d.keys.map { map[$0]! })), map)
+        case .sort(let s):
+            let (input, map) = prune(s.input, required: required.union(s.keys.map(\.column)))
+            let keys = s.keys.map { SortKey(column: map[$0.column]!, ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
+            return (.sort(SortExec(input: input, keys: keys)), map)
+        case .limit(let l):
+            let (input, map) = prune(l.input, required: required)
+            return (.limit(LimitExec(input: input, count: l.count)), map)
+        }
+    }
+}
