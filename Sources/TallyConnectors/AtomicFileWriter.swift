@@ -1,0 +1,91 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a file under a temporary name in its target directory and renames it into place on
+/// `commit()`, so readers see either the old file or the complete new one, never a partial file.
+/// `abort()` (or dropping the writer uncommitted) removes the temporary file.
+final class AtomicFileWriter {
+    /// Final path of the file.
+    let path: String
+    /// Where the data is written until `commit()`: `.<name>.tmp-<uuid>` next to `path`.
+    let tempPath: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var finished = false
+    private static let flushThreshold = 1 << 20
+
+    /// Creates missing parent directories and the temporary file.
+    init(path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw ConnectorError("cannot create directory: \(error.localizedDescription)", path: dir)
+        }
+        tempPath = dir + "/." + url.lastPathComponent + ".tmp-" + UUID().uuidString
+        fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ConnectorError.system("creating a temporary file", path: path, errno: errno) }
+        buffer.reserveCapacity(Self.flushThreshold + 4096)
+    }
+
+    deinit {
+        if !finished { abort() }
+    }
+
+    /// Appends bytes (buffered).
+    func write<S: Sequence<UInt8>>(_ bytes: S) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.flushThreshold { try flush() }
+    }
+
+    func write(_ text: String) throws { try write(text.utf8) }
+
+    /// Makes the file visible at `path`, replacing any previous file there.
+    func commit() throws {
+        precondition(!finished, "commit after commit or abort")
+        do {
+            try flush()
+            guard fsync(fd) == 0 else { throw ConnectorError.system("fsync", path: path, errno: errno) }
+        } catch {
+            abort()
+            throw error
+        }
+        close(fd)
+        finished = true
+        guard rename(tempPath, path) == 0 else {
+            let code = errno
+            unlink(tempPath)
+            throw ConnectorError.system("renaming the finished file into place", path: path, errno: code)
+        }
+    }
+
+    /// Discards everything written; the file at `path` is left as it was.
+    func abort() {
+        guard !finished else { return }
+        finished = true
+        close(fd)
+        unlink(tempPath)
+    }
+
+    private func flush() throws {
+        var offset = 0
+        let total = buffer.count
+        try buffer.withUnsafeBytes { raw in
+            while offset < total {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, total - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ConnectorError.system("write", path: path, errno: errno)
+                }
+                offset += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

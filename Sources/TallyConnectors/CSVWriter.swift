@@ -1,0 +1,65 @@
+import TallyCompiler
+import TallyEngine
+
+/// Writes batches of one schema to a CSV file: a header line, then one LF-terminated line per row
+/// (see `CSVFieldEncoder` for how values are written).
+///
+/// The file appears at `path` only on `commit()`, replacing any previous file atomically; until
+/// then the data goes to a temporary file next to it, which `abort()` removes.
+public final class CSVWriter {
+    public let path: String
+    public let schema: Schema
+    public let options: CSVOptions
+    /// Rows written so far.
+    public private(set) var rowsWritten = 0
+
+    private let file: AtomicFileWriter
+    private let encoder: CSVFieldEncoder
+    private var line: [UInt8] = []
+
+    /// Creates missing directories and starts the file with the header line (when `options.header`).
+    public init(path: String, schema: Schema, options: CSVOptions = CSVOptions()) throws {
+        self.path = path
+        self.schema = schema
+        self.options = options
+        encoder = CSVFieldEncoder(options: options)
+        file = try AtomicFileWriter(path: path)
+        if options.header {
+            for (i, name) in schema.names.enumerated() {
+                if i > 0 { line.append(options.delimiter) }
+                encoder.appendField(name, to: &line)
+            }
+            line.append(10)
+            try file.write(line)
+        }
+    }
+
+    /// Appends the rows of `batch`, whose columns follow `schema`.
+    public func write(_ batch: Batch) throws {
+        guard batch.columns.count == schema.count else {
+            throw ConnectorError("batch has \(batch.columns.count) columns, the file's schema has \(schema.count)",
+                                 path: path)
+        }
+        line.removeAll(keepingCapacity: true)
+        for row in 0..<batch.count {
+            for (c, column) in batch.columns.enumerated() {
+                if c > 0 { line.append(options.delimiter) }
+                encoder.appendValue(of: column, row: row, to: &line)
+            }
+            line.append(10)
+        }
+        try file.write(line)
+        rowsWritten += batch.count
+    }
+
+    /// Writes every batch of `stream`.
+    public func write(all stream: BatchStream) throws {
+        while let batch = try stream.next() { try write(batch) }
+    }
+
+    /// Makes the file visible at `path`.
+    public func commit() throws { try file.commit() }
+
+    /// Discards the output; any previous file at `path` is untouched.
+    public func abort() { file.abort() }
+}

@@ -1,0 +1,103 @@
+import TallyCompiler
+import TallyDiagnostics
+
+/// A CSV file being read by `CSVScan`: its bytes, a record reader past the header, and where each
+/// produced column is in the file's records.
+struct OpenCSVFile {
+    let file: SourceFile
+    let mapped: MappedFile
+    var reader: CSVRecordReader
+    /// Fields every record must have.
+    let fieldCount: Int
+    /// For each produced column, the 0-based field holding it.
+    let fieldIndex: [Int]
+
+    init(file: SourceFile, schema: Schema, columns: [Int], options: CSVOptions, fields: inout [CSVField]) throws {
+        self.file = file
+        mapped = try MappedFile(path: file.path, name: file.name)
+        let bytes = mapped.bytes
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let start = bytes.count >= 3 && bytes.prefix(3).elementsEqual(bom) ? 3 : 0
+        reader = CSVRecordReader(bytes: bytes, options: options, start: start)
+
+        guard options.header else {
+            fieldCount = schema.count
+            fieldIndex = columns
+            return
+        }
+        guard let header = reader.next(fields: &fields) else {
+            throw ConnectorError("the file is empty; expected a header line naming the columns "
+                                 + schema.names.joined(separator: ", "), path: file.name)
+        }
+        if let problem = header.problem {
+            throw ConnectorError("malformed header on line \(header.line): \(problem)", path: file.name)
+        }
+        let names = fields.map { f in
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[f.start..<f.end]), as: UTF8.self)
+                .replacingOccurrences(of: "\"\"", with: "\"", when: f.escaped)
+                .trimmingSpaces()
+        }
+        fieldCount = names.count
+        let declaredToField = try Self.resolve(header: names, schema: schema, file: file.name)
+        fieldIndex = columns.map { declaredToField[$0] }
+    }
+
+    /// Finds each declared column in the header by case-insensitive name.
+    private static func resolve(header: [String], schema: Schema, file: String) throws -> [Int] {
+        var positions: [String: [Int]] = [:]
+        for (i, name) in header.enumerated() { positions[name.lowercased(), default: []].append(i) }
+
+        var result: [Int] = []
+        var missing: [String] = []
+        var hints: [String] = []
+        for field in schema.fields {
+            let found = positions[field.name.lowercased()] ?? []
+            if found.count > 1 {
+                throw ConnectorError(
+                    "the header names column `\(field.name)` more than once (fields "
+                        + found.map { String($0 + 1) }.joined(separator: " and ") + ")", path: file)
+            }
+            if let i = found.first {
+                result.append(i)
+            } else {
+                missing.append(field.name)
+                if let close = Suggestion.closest(to: field.name, in: header) {
+                    hints.append("for `\(field.name)`, did you mean `\(close)`?")
+                }
+                result.append(-1)
+            }
+        }
+        guard missing.isEmpty else {
+            let list = missing.map { "`\($0)`" }.joined(separator: ", ")
+            let message = missing.count == 1
+                ? "the header has no column \(list)"
+                : "the header has no columns \(list)"
+            let hint = hints.isEmpty
+                ? "the header's columns are " + header.map { "`\($0)`" }.joined(separator: ", ")
+                : hints.joined(separator: "; ")
+            throw ConnectorError(message + " (line 1)", path: file, hint: hint)
+        }
+        return result
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String, when condition: Bool) -> String {
+        guard condition else { return self }
+        var out = ""
+        var rest = self[...]
+        while let r = rest.range(of: target) {
+            out += rest[..<r.lowerBound]
+            out += replacement
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+
+    fileprivate func trimmingSpaces() -> String {
+        var s = self[...]
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
