@@ -1,0 +1,143 @@
+import TallyCompiler
+
+// Whole-column reshaping: gather rows by index, slice, concatenate, interleave.
+
+extension Column {
+    /// The rows at `indices`, in that order (indices may repeat).
+    public func take(_ indices: [Int]) -> Column {
+        Column(type: type, values: values.take(indices, nullMarker: false),
+               validity: validity.map { v in Bitmap(indices.map { v[$0] }) })
+    }
+
+    /// The rows at `indices`, where `-1` stands for a null row (outer-join padding).
+    public func take(orNull indices: [Int]) -> Column {
+        var valid = Bitmap(count: indices.count, value: true)
+        var anyNull = false
+        for (k, i) in indices.enumerated() where i < 0 || isNull(i) {
+            valid[k] = false
+            anyNull = true
+        }
+        return Column(type: type, values: values.take(indices, nullMarker: true), validity: anyNull ? valid : nil)
+    }
+
+    /// Rows `range`.
+    public func slice(_ range: Range<Int>) -> Column {
+        if range == 0..<count { return self }
+        let v: Bitmap? = validity.map { b in Bitmap(range.map { b[$0] }) }
+        return Column(type: type, values: values.slice(range), validity: v)
+    }
+
+    /// The rows of `columns` one after the other; all have `type`'s storage kind.
+    public static func concat(_ columns: [Column], type: DataType) -> Column {
+        if columns.count == 1 { return columns[0] }
+        let total = columns.reduce(0) { $0 + $1.count }
+        var validity: Bitmap?
+        if columns.contains(where: { $0.validity != nil }) {
+            var bits = Bitmap(count: total, value: true)
+            var base = 0
+            for c in columns {
+                if let v = c.validity { for i in 0..<c.count where !v[i] { bits[base + i] = false } }
+                base += c.count
+            }
+            validity = bits
+        }
+        var values = ColumnValues.empty(for: type)
+        values.append(contentsOf: columns.map(\.values))
+        return Column(type: type, values: values, validity: validity)
+    }
+
+    /// A column of `source.count` rows where row `i` is row `position[i]` of `parts[source[i]]`,
+    /// or null when `source[i]` is negative. Parts share `type`.
+    static func interleave(_ parts: [Column], source: [Int], position: [Int], type: DataType) -> Column {
+        var builder = ColumnBuilder(type, capacity: source.count)
+        for i in source.indices {
+            if source[i] < 0 { builder.appendNull() } else { builder.append(from: parts[source[i]], at: position[i]) }
+        }
+        return builder.finish()
+    }
+}
+
+extension ColumnValues {
+    /// Gathers values; when `nullMarker` is true, index -1 yields a zero placeholder.
+    func take(_ indices: [Int], nullMarker: Bool) -> ColumnValues {
+        @inline(__always) func gather<T>(_ a: [T], _ zero: T) -> [T] {
+            nullMarker ? indices.map { $0 >= 0 ? a[$0] : zero } : indices.map { a[$0] }
+        }
+        switch self {
+        case .int(let a): return .int(gather(a, 0))
+        case .decimal(let a): return .decimal(gather(a, 0))
+        case .double(let a): return .double(gather(a, 0))
+        case .bool(let a): return .bool(gather(a, false))
+        case .date(let a): return .date(gather(a, 0))
+        case .timestamp(let a): return .timestamp(gather(a, 0))
+        case .string(let a):
+            var out = StringArray()
+            out.offsets.reserveCapacity(indices.count + 1)
+            var total = 0
+            for i in indices where i >= 0 { total += Int(a.offsets[i + 1] - a.offsets[i]) }
+            out.bytes.reserveCapacity(total)
+            for i in indices {
+                if i >= 0 { out.append(a[i]) } else { out.offsets.append(Int32(out.bytes.count)) }
+            }
+            return .string(out)
+        }
+    }
+
+    func slice(_ range: Range<Int>) -> ColumnValues {
+        switch self {
+        case .int(let a): return .int(Array(a[range]))
+        case .decimal(let a): return .decimal(Array(a[range]))
+        case .double(let a): return .double(Array(a[range]))
+        case .bool(let a): return .bool(Array(a[range]))
+        case .date(let a): return .date(Array(a[range]))
+        case .timestamp(let a): return .timestamp(Array(a[range]))
+        case .string(let a):
+            let start = a.offsets[range.lowerBound]
+            let offsets = a.offsets[range.lowerBound...range.upperBound].map { $0 - start }
+            let bytes = Array(a.bytes[Int(start)..<Int(a.offsets[range.upperBound])])
+            return .string(StringArray(offsets: offsets, bytes: bytes))
+        }
+    }
+
+    /// Appends buffers of the same storage kind.
+    mutating func append(contentsOf others: [ColumnValues]) {
+        switch self {
+        case .int(var a): for o in others { a += o.ints }; self = .int(a)
+        case .decimal(var a): for o in others { a += o.decimals }; self = .decimal(a)
+        case .double(var a): for o in others { a += o.doubles }; self = .double(a)
+        case .bool(var a): for o in others { a += o.bools }; self = .bool(a)
+        case .date(var a): for o in others { a += o.dates }; self = .date(a)
+        case .timestamp(var a): for o in others { a += o.timestamps }; self = .timestamp(a)
+        case .string(var a):
+            for o in others {
+                let s = o.strings
+                let base = Int32(a.bytes.count)
+                a.bytes += s.bytes
+                a.offsets += s.offsets.dropFirst().map { $0 + base }
+            }
+            self = .string(a)
+        }
+    }
+}
+
+extension Batch {
+    /// The rows at `indices`, in that order.
+    public func take(_ indices: [Int]) -> Batch {
+        Batch(columns: columns.map { $0.take(indices) }, count: indices.count)
+    }
+
+    /// Rows `range`.
+    public func slice(_ range: Range<Int>) -> Batch {
+        if range == 0..<count { return self }
+        return Batch(columns: columns.map { $0.slice(range) }, count: range.count)
+    }
+
+    /// The rows of `batches` one after the other; an empty list gives an empty batch of `schema`.
+    public static func concat(_ batches: [Batch], schema: Schema) -> Batch {
+        if batches.count == 1 { return batches[0] }
+        let columns = schema.fields.indices.map { c in
+            Column.concat(batches.map { $0.columns[c] }, type: schema[c].type)
+        }
+        return Batch(columns: columns, count: batches.reduce(0) { $0 + $1.count })
+    }
+}

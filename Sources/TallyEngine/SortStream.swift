@@ -1,0 +1,79 @@
+import TallyCompiler
+
+/// Stable multi-key sort. Consumes the whole input on the first `next()`, then emits the sorted
+/// rows `Batch.defaultSize` at a time. Each key puts nulls first or last as it says, whatever the
+/// direction; strings order by UTF-8 bytes; NaN sorts above every other double.
+public final class SortStream: BatchStream {
+    private let input: BatchStream
+    private let plan: SortExec
+    private var sorted: Batch?
+    private var order: [Int] = []
+    private var position = 0
+
+    public init(input: BatchStream, plan: SortExec) {
+        self.input = input
+        self.plan = plan
+    }
+
+    public func next() throws -> Batch? {
+        if sorted == nil { try sortInput() }
+        guard let sorted, position < order.count else { return nil }
+        let end = min(position + Batch.defaultSize, order.count)
+        let batch = sorted.take(Array(order[position..<end]))
+        position = end
+        return batch
+    }
+
+    private func sortInput() throws {
+        let all = Batch.concat(try collect(input), schema: plan.input.schema)
+        let comparators = plan.keys.map { rowComparator(all.columns[$0.column], $0) }
+        order = Array(0..<all.count)
+        order.sort { a, b in
+            for compare in comparators {
+                let c = compare(a, b)
+                if c != 0 { return c < 0 }
+            }
+            return a < b  // equal keys keep input order
+        }
+        sorted = all
+    }
+}
+
+/// A three-way comparison of two rows of `column` under `key` (-1, 0, 1).
+func rowComparator(_ column: Column, _ key: SortKey) -> (Int, Int) -> Int {
+    let values = valueComparator(column.values)
+    let direction = key.ascending ? 1 : -1
+    let nullOrder = key.nullsFirst ? -1 : 1
+    guard let validity = column.validity else { return { a, b in direction * values(a, b) } }
+    return { a, b in
+        switch (validity[a], validity[b]) {
+        case (true, true): return direction * values(a, b)
+        case (false, false): return 0
+        case (false, true): return nullOrder
+        case (true, false): return -nullOrder
+        }
+    }
+}
+
+/// Ascending three-way comparison of two values of a buffer (rows must be valid).
+func valueComparator(_ values: ColumnValues) -> (Int, Int) -> Int {
+    func three<T: Comparable>(_ a: [T]) -> (Int, Int) -> Int {
+        { i, j in a[i] < a[j] ? -1 : (a[j] < a[i] ? 1 : 0) }
+    }
+    switch values {
+    case .int(let a): return three(a)
+    case .decimal(let a): return three(a)
+    case .date(let a): return three(a)
+    case .timestamp(let a): return three(a)
+    case .bool(let a): return { i, j in a[i] == a[j] ? 0 : (a[j] ? -1 : 1) }
+    case .string(let s): return { i, j in s.compare(i, s, j) }
+    case .double(let a):
+        return { i, j in
+            let x = a[i], y = a[j]
+            if x < y { return -1 }
+            if y < x { return 1 }
+            if x.isNaN != y.isNaN { return x.isNaN ? 1 : -1 }
+            return 0
+        }
+    }
+}
