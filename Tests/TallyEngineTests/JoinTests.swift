@@ -1,0 +1,70 @@
+import Testing
+import TallyCompiler
+@testable import TallyEngine
+
+@Suite struct JoinTests {
+    // Left: (key, label); right: (key, value). Duplicates and null keys on both sides.
+    let leftData = [batch(ints(1, 2, nil, 3), strings("l1", "l2", "lnull", "l3")), batch(ints(1), strings("l1b"))]
+    let rightData = [batch(ints(1, 4, 1), strings("r1", "r4", "r1b")), batch(ints(nil, 2), strings("rnull", "r2"))]
+
+    private func join(_ kind: JoinKind, _ output: [JoinColumn]) throws -> [[String]] {
+        let plan = PhysicalPlan.hashJoin(HashJoinExec(
+            left: scan("l", schema(.int, .string)), right: scan("r", schema(.int, .string)), kind: kind,
+            leftKeys: [0], rightKeys: [0], output: output, schema: schema(.int, .string, .string)))
+        return try run(plan, ["l": leftData, "r": rightData]).map { $0.map(\.description) }
+    }
+
+    private let all: [JoinColumn] = [.coalesce(left: 0, right: 0), .left(1), .right(1)]
+
+    @Test func inner() throws {
+        #expect(try join(.inner, all) == [
+            ["1", "l1", "r1"], ["1", "l1", "r1b"], ["2", "l2", "r2"], ["1", "l1b", "r1"], ["1", "l1b", "r1b"],
+        ])
+    }
+
+    @Test func left() throws {
+        #expect(try join(.left, all) == [
+            ["1", "l1", "r1"], ["1", "l1", "r1b"], ["2", "l2", "r2"], ["null", "lnull", "null"],
+            ["3", "l3", "null"], ["1", "l1b", "r1"], ["1", "l1b", "r1b"],
+        ])
+    }
+
+    @Test func right() throws {
+        #expect(try join(.right, all) == [
+            ["1", "l1", "r1"], ["1", "l1", "r1b"], ["2", "l2", "r2"], ["1", "l1b", "r1"], ["1", "l1b", "r1b"],
+            ["4", "null", "r4"], ["null", "null", "rnull"],
+        ])
+    }
+
+    @Test func full() throws {
+        #expect(try join(.full, all) == [
+            ["1", "l1", "r1"], ["1", "l1", "r1b"], ["2", "l2", "r2"], ["null", "lnull", "null"],
+            ["3", "l3", "null"], ["1", "l1b", "r1"], ["1", "l1b", "r1b"],
+            ["4", "null", "r4"], ["null", "null", "rnull"],
+        ])
+    }
+
+    @Test func semiOutputsEachMatchingLeftRowOnce() throws {
+        #expect(try join(.semi, [.left(0), .left(1)]) == [["1", "l1"], ["2", "l2"], ["1", "l1b"]])
+    }
+
+    @Test func antiKeepsUnmatchedAndNullKeys() throws {
+        #expect(try join(.anti, [.left(0), .left(1)]) == [["null", "lnull"], ["3", "l3"]])
+    }
+
+    @Test func multiColumnStringKeysAndEmptyRight() throws {
+        let l = [batch(strings("a", "a", "b"), ints(1, 2, 1))]
+        let r = [batch(strings("a", "b", "a"), ints(2, 1, 1), doubles(0.5, 1.5, 2.5))]
+        let plan = PhysicalPlan.hashJoin(HashJoinExec(
+            left: scan("l", schema(.string, .int)), right: scan("r", schema(.string, .int, .double)), kind: .inner,
+            leftKeys: [0, 1], rightKeys: [0, 1], output: [.left(0), .left(1), .right(2)],
+            schema: schema(.string, .int, .double)))
+        #expect(try run(plan, ["l": l, "r": r]) == [
+            [.string("a"), .int(1), .double(2.5)], [.string("a"), .int(2), .double(0.5)], [.string("b"), .int(1), .double(1.5)],
+        ])
+        let leftJoin = PhysicalPlan.hashJoin(HashJoinExec(
+            left: scan("l", schema(.string, .int)), right: scan("r", schema(.string, .int, .double)), kind: .left,
+            leftKeys: [0, 1], rightKeys: [0, 1], output: [.left(0), .right(2)], schema: schema(.string, .double)))
+        #expect(try run(leftJoin, ["l": l, "r": []]) == [[.string("a"), .null], [.string("a"), .null], [.string("b"), .null]])
+    }
+}

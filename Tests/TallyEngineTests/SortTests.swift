@@ -1,0 +1,49 @@
+import Testing
+import TallyCompiler
+@testable import TallyEngine
+
+@Suite struct SortTests {
+    let data = [batch(ints(3, nil, 1, 3), strings("a", "b", "c", "d")), batch(ints(1, nil, 2), strings("e", "f", "g"))]
+
+    private func sorted(_ keys: [SortKey]) throws -> [String] {
+        let plan = PhysicalPlan.sort(SortExec(input: scan("t", schema(.int, .string)), keys: keys))
+        return try run(plan, ["t": data]).map { $0[1].description }
+    }
+
+    @Test(arguments: [
+        (true, false, "c e g a d b f"),
+        (true, true, "b f c e g a d"),
+        (false, false, "a d g c e b f"),
+        (false, true, "b f a d g c e"),
+    ])
+    func nullsAndDirectionAreStable(ascending: Bool, nullsFirst: Bool, expected: String) throws {
+        #expect(try sorted([SortKey(column: 0, ascending: ascending, nullsFirst: nullsFirst)]).joined(separator: " ") == expected)
+    }
+
+    @Test func multipleKeys() throws {
+        let keys = [SortKey(column: 0, ascending: true, nullsFirst: false), SortKey(column: 1, ascending: false, nullsFirst: false)]
+        #expect(try sorted(keys) == ["e", "c", "g", "d", "a", "f", "b"])
+    }
+
+    @Test func stringsAndDoubles() throws {
+        let words = [batch(strings("b", "B", "é", "a", "ab"))]
+        let byWord = PhysicalPlan.sort(SortExec(input: scan("t", schema(.string)), keys: [SortKey(column: 0, ascending: true, nullsFirst: true)]))
+        #expect(try run(byWord, ["t": words]).map { $0[0].description } == ["B", "a", "ab", "b", "é"])
+        let numbers = [batch(doubles(2, .nan, -1, nil))]
+        let byNumber = PhysicalPlan.sort(SortExec(input: scan("t", schema(.double)), keys: [SortKey(column: 0, ascending: true, nullsFirst: false)]))
+        #expect(try run(byNumber, ["t": numbers]).map { $0[0].description } == ["-1.0", "2.0", "nan", "null"])
+    }
+
+    @Test func largeInputComesOutInBatches() throws {
+        let n = Batch.defaultSize + 10
+        let values = (0..<n).map { Value.int(Int64(n - $0)) }
+        let plan = PhysicalPlan.sort(SortExec(input: scan("t", schema(.int)), keys: [SortKey(column: 0, ascending: true, nullsFirst: false)]))
+        let stream = try PlanExecutor().makeStream(plan, context: ClosureExecutionContext(scan: { _ in
+            MaterializedStream([batch(column(.int, values))])
+        }))
+        let batches = try collect(stream)
+        #expect(batches.map(\.count) == [Batch.defaultSize, 10])
+        #expect(batches[0].row(0) == [.int(1)])
+        #expect(batches[1].row(9) == [.int(Int64(n))])
+    }
+}
