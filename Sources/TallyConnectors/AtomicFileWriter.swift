@@ -8,18 +8,18 @@ import Darwin
 /// Writes a file under a temporary name in its target directory and renames it into place on
 /// `commit()`, so readers see either the old file or the complete new one, never a partial file.
 /// `abort()` (or dropping the writer uncommitted) removes the temporary file.
-final class AtomicFileWriter {
+public final class AtomicFileWriter {
     /// Final path of the file.
-    let path: String
+    public let path: String
     /// Where the data is written until `commit()`: `.<name>.tmp-<uuid>` next to `path`.
-    let tempPath: String
+    public let tempPath: String
     private var fd: Int32
     private var buffer: [UInt8] = []
     private var finished = false
     private static let flushThreshold = 1 << 20
 
     /// Creates missing parent directories and the temporary file.
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
@@ -39,15 +39,15 @@ final class AtomicFileWriter {
     }
 
     /// Appends bytes (buffered).
-    func write<S: Sequence<UInt8>>(_ bytes: S) throws {
+    public func write<S: Sequence<UInt8>>(_ bytes: S) throws {
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.flushThreshold { try flush() }
     }
 
-    func write(_ text: String) throws { try write(text.utf8) }
+    public func write(_ text: String) throws { try write(text.utf8) }
 
     /// Makes the file visible at `path`, replacing any previous file there.
-    func commit() throws {
+    public func commit() throws {
         precondition(!finished, "commit after commit or abort")
         do {
             try flush()
@@ -66,7 +66,7 @@ final class AtomicFileWriter {
     }
 
     /// Discards everything written; the file at `path` is left as it was.
-    func abort() {
+    public func abort() {
         guard !finished else { return }
         finished = true
         close(fd)

@@ -1,20 +1,6 @@
 import TallyCompiler
 import TallyEngine
 
-/// How a load changes the target table.
-public enum LoadMode: Sendable, Hashable {
-    /// Deletes the rows whose `column` equals `value` (one partition, e.g. one business date), then
-    /// inserts. Every loaded row must belong to that partition. Re-running replaces the same rows.
-    case replacePartition(column: String, value: Value)
-    /// Upserts on `keys` (the table's primary key): new keys are inserted, existing keys get their
-    /// other columns updated, keys not loaded stay as they are.
-    case merge(keys: [String])
-    /// Deletes every row, then inserts.
-    case replaceTable
-    /// Inserts only.
-    case append
-}
-
 /// What a load did.
 public struct LoadSummary: Sendable, Hashable {
     /// Rows removed before inserting (replace modes).
@@ -24,6 +10,14 @@ public struct LoadSummary: Sendable, Hashable {
 }
 
 /// Loads batches into one warehouse table with one prepared statement, batch by batch.
+///
+/// Modes (`LoadMode` of the compiled pipeline):
+/// - `replacePartition(column, value)`: deletes the rows whose `column` equals `value` (one partition,
+///   e.g. one business date), then inserts; every loaded row must belong to that partition, so a
+///   re-run replaces exactly the same rows.
+/// - `merge(keys)`: upserts on `keys` (the table's primary key): new keys are inserted, existing
+///   keys get their other columns updated, keys not loaded stay as they are.
+/// - `replace`: deletes every row, then inserts.
 ///
 /// The load runs inside a savepoint: inside the caller's transaction when one is open, otherwise
 /// as its own transaction. `finish()` keeps the changes, `abort()` (or any failed insert, or
@@ -55,9 +49,7 @@ public final class SQLiteTableLoader {
         var check: (Int, SQLiteValue)?
 
         switch mode {
-        case .append:
-            break
-        case .replaceTable:
+        case .replace:
             deleteSQL = "DELETE FROM \(quotedTable)"
         case .replacePartition(let column, let value):
             guard let c = schema.index(of: column) else {
@@ -155,22 +147,22 @@ public final class SQLiteTableLoader {
 
 extension SQLiteWarehouse {
     /// Starts a load into `table` (columns named as in `schema`); feed it batches, then `finish()`.
-    public func loader(into table: String, schema: Schema, mode: LoadMode) throws -> SQLiteTableLoader {
+    public func loader(table: String, schema: Schema, mode: LoadMode) throws -> SQLiteTableLoader {
         try SQLiteTableLoader(warehouse: self, table: table, schema: schema, mode: mode)
     }
 
     /// Loads every batch of `stream` into `table`.
     @discardableResult
-    public func load(_ stream: BatchStream, into table: String, schema: Schema, mode: LoadMode) throws -> LoadSummary {
-        let loader = try loader(into: table, schema: schema, mode: mode)
+    public func load(_ stream: BatchStream, table: String, schema: Schema, mode: LoadMode) throws -> LoadSummary {
+        let loader = try loader(table: table, schema: schema, mode: mode)
         try loader.write(all: stream)
         return try loader.finish()
     }
 
     /// Loads the given batches into `table`.
     @discardableResult
-    public func load(_ batches: [Batch], into table: String, schema: Schema, mode: LoadMode) throws -> LoadSummary {
-        let loader = try loader(into: table, schema: schema, mode: mode)
+    public func load(_ batches: [Batch], table: String, schema: Schema, mode: LoadMode) throws -> LoadSummary {
+        let loader = try loader(table: table, schema: schema, mode: mode)
         for b in batches { try loader.write(b) }
         return try loader.finish()
     }

@@ -58,7 +58,7 @@ import TallyEngine
     @Test func storesValuesInTheirDocumentedForm() throws {
         let (wh, _) = try open()
         try wh.ensureTable("stock", schema: schema)
-        try wh.load([batch(day: day, [("A", 3, -105)])], into: "stock", schema: schema, mode: .append)
+        try wh.load([batch(day: day, [("A", 3, -105)])], table: "stock", schema: schema, mode: .replace)
         #expect(try wh.rows("SELECT * FROM stock") == [[
             .text("2024-01-01"), .text("A"), .integer(3), .text("-1.05"), .real(0.5), .integer(1),
             .text("2024-01-01 00:00:00.000001"),
@@ -105,12 +105,12 @@ import TallyEngine
         let (wh, _) = try open()
         try wh.ensureTable("stock", schema: schema)
         try wh.begin()
-        try wh.load([batch(day: day, [("A", 1, 100), ("B", 2, 200)])], into: "stock", schema: schema,
+        try wh.load([batch(day: day, [("A", 1, 100), ("B", 2, 200)])], table: "stock", schema: schema,
                     mode: .replacePartition(column: "business_date", value: .date(day)))
-        try wh.load([batch(day: day + 1, [("A", 5, 500)])], into: "stock", schema: schema,
+        try wh.load([batch(day: day + 1, [("A", 5, 500)])], table: "stock", schema: schema,
                     mode: .replacePartition(column: "business_date", value: .date(day + 1)))
         try wh.commit()
-        let summary = try wh.load([batch(day: day, [("C", nil, 300)])], into: "stock", schema: schema,
+        let summary = try wh.load([batch(day: day, [("C", nil, 300)])], table: "stock", schema: schema,
                                   mode: .replacePartition(column: "business_date", value: .date(day)))
         #expect(summary == LoadSummary(rowsDeleted: 2, rowsWritten: 1))
         #expect(try skuQtyAmount(wh) == [
@@ -122,9 +122,9 @@ import TallyEngine
     @Test func replacePartitionRefusesRowsOfAnotherPartition() throws {
         let (wh, _) = try open()
         try wh.ensureTable("stock", schema: schema)
-        try wh.load([batch(day: day, [("A", 1, 100)])], into: "stock", schema: schema, mode: .append)
+        try wh.load([batch(day: day, [("A", 1, 100)])], table: "stock", schema: schema, mode: .replace)
         #expect(throws: ConnectorError.self) {
-            try wh.load([batch(day: day + 1, [("B", 1, 100)])], into: "stock", schema: schema,
+            try wh.load([batch(day: day + 1, [("B", 1, 100)])], table: "stock", schema: schema,
                         mode: .replacePartition(column: "business_date", value: .date(day)))
         }
         // The failed load was undone, including its delete.
@@ -135,9 +135,9 @@ import TallyEngine
         let (wh, _) = try open()
         let keys = ["business_date", "sku"]
         try wh.ensureTable("stock", schema: schema, primaryKey: keys)
-        try wh.load([batch(day: day, [("A", 1, 100), ("B", 2, 200)])], into: "stock", schema: schema, mode: .merge(keys: keys))
+        try wh.load([batch(day: day, [("A", 1, 100), ("B", 2, 200)])], table: "stock", schema: schema, mode: .merge(keys: keys))
         let second = [batch(day: day, [("B", 7, 777), ("C", 3, 300)])]
-        try wh.load(second, into: "stock", schema: schema, mode: .merge(keys: keys))
+        try wh.load(second, table: "stock", schema: schema, mode: .merge(keys: keys))
         let expected: [[SQLiteValue]] = [
             [.text("2024-01-01"), .text("A"), .integer(1), .text("1.00")],
             [.text("2024-01-01"), .text("B"), .integer(7), .text("7.77")],
@@ -145,7 +145,7 @@ import TallyEngine
         ]
         #expect(try skuQtyAmount(wh) == expected)
         let before = try wh.allRows(of: "stock")
-        try wh.load(second, into: "stock", schema: schema, mode: .merge(keys: keys))
+        try wh.load(second, table: "stock", schema: schema, mode: .merge(keys: keys))
         #expect(try wh.allRows(of: "stock") == before)
     }
 
@@ -153,31 +153,32 @@ import TallyEngine
         let (wh, _) = try open()
         try wh.ensureTable("stock", schema: schema)
         #expect(throws: SQLiteError.self) {
-            try wh.load([self.batch(day: day, [("A", 1, 1)])], into: "stock", schema: schema, mode: .merge(keys: ["sku"]))
+            try wh.load([self.batch(day: day, [("A", 1, 1)])], table: "stock", schema: schema, mode: .merge(keys: ["sku"]))
         }
     }
 
     @Test func replaceTableDeletesEverythingFirst() throws {
         let (wh, _) = try open()
         try wh.ensureTable("stock", schema: schema)
-        try wh.load([batch(day: day, [("A", 1, 100), ("B", 2, 200)])], into: "stock", schema: schema, mode: .append)
-        let s = try wh.load([batch(day: day + 3, [("Z", 9, 900)])], into: "stock", schema: schema, mode: .replaceTable)
+        try wh.load([batch(day: day, [("A", 1, 100), ("B", 2, 200)])], table: "stock", schema: schema, mode: .replace)
+        let s = try wh.load([batch(day: day + 3, [("Z", 9, 900)])], table: "stock", schema: schema, mode: .replace)
         #expect(s.rowsDeleted == 2)
         #expect(try skuQtyAmount(wh) == [[.text("2024-01-04"), .text("Z"), .integer(9), .text("9.00")]])
         // Re-running gives the same table.
         let before = try wh.allRows(of: "stock")
-        try wh.load([batch(day: day + 3, [("Z", 9, 900)])], into: "stock", schema: schema, mode: .replaceTable)
+        try wh.load([batch(day: day + 3, [("Z", 9, 900)])], table: "stock", schema: schema, mode: .replace)
         #expect(try wh.allRows(of: "stock") == before)
     }
 
     @Test func rollbackLeavesTheTableUnchanged() throws {
         let (wh, dir) = try open()
         try wh.ensureTable("stock", schema: schema)
-        try wh.load([batch(day: day, [("A", 1, 100)])], into: "stock", schema: schema, mode: .append)
+        try wh.load([batch(day: day, [("A", 1, 100)])], table: "stock", schema: schema, mode: .replace)
         let before = try wh.allRows(of: "stock")
         try wh.begin()
-        try wh.load([batch(day: day, [("B", 2, 200)])], into: "stock", schema: schema, mode: .replaceTable)
-        try wh.load([batch(day: day, [("C", 2, 200)])], into: "stock", schema: schema, mode: .append)
+        try wh.load([batch(day: day, [("B", 2, 200)])], table: "stock", schema: schema, mode: .replace)
+        try wh.load([batch(day: day + 1, [("C", 2, 200)])], table: "stock", schema: schema,
+                    mode: .replacePartition(column: "business_date", value: .date(day + 1)))
         #expect(try wh.rowCount(of: "stock") == 2)
         try wh.rollback()
         #expect(try wh.allRows(of: "stock") == before)
@@ -190,14 +191,14 @@ import TallyEngine
         let (wh, _) = try open()
         try wh.ensureTable("stock", schema: schema)
         try wh.begin()
-        try wh.load([batch(day: day, [("A", 1, 100)])], into: "stock", schema: schema, mode: .append)
+        try wh.load([batch(day: day, [("A", 1, 100)])], table: "stock", schema: schema, mode: .replace)
         var strings = StringArray()
         strings.append("")
         let nullSku = Batch(columns: batch(day: day, [("X", 1, 1)]).columns.enumerated().map { i, c in
             i == 1 ? Column(type: .string, values: .string(strings), validity: Bitmap(count: 1, value: false)) : c
         }, count: 1)
         #expect(throws: SQLiteError.self) {
-            try wh.load([self.batch(day: day, [("B", 1, 1)]), nullSku], into: "stock", schema: schema, mode: .replaceTable)
+            try wh.load([self.batch(day: day, [("B", 1, 1)]), nullSku], table: "stock", schema: schema, mode: .replace)
         }
         try wh.commit()
         #expect(try skuQtyAmount(wh) == [[.text("2024-01-01"), .text("A"), .integer(1), .text("1.00")]])
