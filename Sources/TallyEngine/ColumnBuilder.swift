@@ -110,6 +110,8 @@ public struct ColumnBuilder: Sendable {
 
     /// Appends row `row` of `column`, which has this builder's storage kind.
     public mutating func append(from column: Column, at row: Int) {
+        assert(column.values.kindName == ColumnValues.empty(for: type).kindName,
+               "appending a \(column.type) value to a \(type) column")
         if column.isNull(row) { return appendNull() }
         switch column.values {
         case .int(let v): int64s.append(v[row])

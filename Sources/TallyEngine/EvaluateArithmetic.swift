@@ -4,6 +4,7 @@ import TallyCompiler
 
 extension ExpressionEvaluator {
     func arithmetic(_ op: ArithmeticOp, _ a: Column, _ b: Column, type: DataType) throws -> Column {
+        if a.type == .null || b.type == .null { return Column.constant(.null, type: type, count: a.count) }
         let validity = Bitmap.intersect(a.validity, b.validity)
         switch type {
         case .int:

@@ -14,22 +14,17 @@ extension ExpressionEvaluator {
     /// this covers the numeric combinations it may leave (int vs decimal, differing scales, date
     /// vs timestamp) and the untyped null literal.
     func alignForComparison(_ a: Column, _ b: Column) throws -> (Column, Column) {
-        switch (a.type, b.type) {
-        case _ where a.type == b.type: return (a, b)
-        case (.null, _): return (Column.constant(.null, type: b.type, count: a.count), b)
-        case (_, .null): return (a, Column.constant(.null, type: a.type, count: b.count))
-        case (.decimal(_, let s1), .decimal(_, let s2)) where s1 == s2: return (a, b)
-        case (.decimal, .decimal), (.int, .decimal), (.decimal, .int):
-            let scale = max(a.type.scale, b.type.scale)
-            let common = DataType.decimal(precision: DataType.maxPrecision, scale: scale)
-            return (try cast(a, to: common), try cast(b, to: common))
-        case (.double, .int), (.double, .decimal), (.int, .double), (.decimal, .double):
-            return (try cast(a, to: .double), try cast(b, to: .double))
-        case (.date, .timestamp), (.timestamp, .date):
-            return (try cast(a, to: .timestamp), try cast(b, to: .timestamp))
-        default:
+        if a.type == b.type { return (a, b) }
+        guard let common = comparisonType(a.type, b.type) else {
             throw EngineError.planMismatch("cannot compare \(a.type) with \(b.type)")
         }
+        return (try conformForComparison(a, to: common), try conformForComparison(b, to: common))
+    }
+
+    /// `column` converted to `type` unless it already has that storage and scale.
+    func conformForComparison(_ column: Column, to type: DataType) throws -> Column {
+        if case .decimal(_, let s) = column.type, case .decimal(_, let t) = type, s == t { return column }
+        return column.type == type ? column : try cast(column, to: type)
     }
 
     /// Row-by-row comparison of two aligned columns, ignoring nulls (null rows give arbitrary bits).
@@ -50,6 +45,21 @@ extension ExpressionEvaluator {
         default:
             throw EngineError.planMismatch("cannot compare \(x.type) with \(y.type)")
         }
+    }
+}
+
+/// The type two values are compared (or joined) in, nil when they cannot be compared.
+func comparisonType(_ a: DataType, _ b: DataType) -> DataType? {
+    switch (a, b) {
+    case _ where a == b: return a
+    case (.null, _): return b
+    case (_, .null): return a
+    case (.decimal(_, let s1), .decimal(_, let s2)) where s1 == s2: return a
+    case (.decimal, .decimal), (.int, .decimal), (.decimal, .int):
+        return .decimal(precision: DataType.maxPrecision, scale: max(a.scale, b.scale))
+    case (.double, .int), (.double, .decimal), (.int, .double), (.decimal, .double): return .double
+    case (.date, .timestamp), (.timestamp, .date): return .timestamp
+    default: return nil
     }
 }
 

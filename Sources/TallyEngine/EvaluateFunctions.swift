@@ -11,13 +11,16 @@ extension ExpressionEvaluator {
         case .round:
             guard args.count == 1 || args.count == 2 else { throw arity(f, args.count) }
             let digits = try args.count == 2 ? roundingDigits(args[1]) : 0
-            return try round(evaluate(args[0], on: batch), digits: digits, type: type)
+            let x = try evaluate(args[0], on: batch)
+            if x.type == .null { return Column.constant(.null, type: type, count: batch.count) }
+            return try round(x, digits: digits, type: type)
         case .concat:
             return try concat(args.map { try cast(evaluate($0, on: batch), to: .string) })
         default:
             break
         }
         let columns = try args.map { try evaluate($0, on: batch) }
+        if columns.contains(where: { $0.type == .null }) { return Column.constant(.null, type: type, count: batch.count) }
         let expected = f == .dateAdd || f == .dateDiff ? 2 : 1
         guard columns.count == expected else { throw arity(f, columns.count) }
         let x = columns[0]

@@ -76,14 +76,19 @@ extension ExpressionEvaluator {
             for (j, row) in rows.enumerated() {
                 if !condition.isNull(j) && cv[j] { hit.append(row) } else { miss.append(row) }
             }
-            if !hit.isEmpty { picker.add(try evaluate(branch.result, on: batch, rows: hit), rows: hit) }
+            if !hit.isEmpty { picker.add(try conform(evaluate(branch.result, on: batch, rows: hit), to: type), rows: hit) }
             remaining = miss
         }
         if let otherwise, remaining?.isEmpty != true {
             let rows = remaining ?? Array(0..<batch.count)
-            picker.add(try evaluate(otherwise, on: batch, rows: remaining), rows: rows)
+            picker.add(try conform(evaluate(otherwise, on: batch, rows: remaining), to: type), rows: rows)
         }
         return picker.finish(type: type)
+    }
+
+    /// `column` as `type`: a no-op when the type checker already made them agree.
+    private func conform(_ column: Column, to type: DataType) throws -> Column {
+        column.type == type ? column : try cast(column, to: type)
     }
 
     /// `coalesce(a, b, ...)`: the first non-null argument; later arguments are evaluated only on
@@ -94,7 +99,7 @@ extension ExpressionEvaluator {
         for arg in args {
             let rows = remaining ?? Array(0..<batch.count)
             if rows.isEmpty { break }
-            let column = try evaluate(arg, on: batch, rows: remaining)
+            let column = try conform(evaluate(arg, on: batch, rows: remaining), to: type)
             var taken: [Int] = [], takenPositions: [Int] = [], still: [Int] = []
             for (j, row) in rows.enumerated() {
                 if column.isNull(j) { still.append(row) } else { taken.append(row); takenPositions.append(j) }

@@ -58,6 +58,7 @@ public struct ExpressionEvaluator: Sendable {
     // MARK: - Simple forms
 
     func negate(_ x: Column, type: DataType) throws -> Column {
+        if x.type == .null { return Column.constant(.null, type: type, count: x.count) }
         let values: ColumnValues
         switch x.values {
         case .int(let a):

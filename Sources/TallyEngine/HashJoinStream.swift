@@ -16,6 +16,9 @@ public final class HashJoinStream: BatchStream {
     private var unmatchedEmitted = false
     /// Per right row: whether some left row matched it (right and full joins).
     private var matched: [Bool] = []
+    /// The type each key pair is compared in (the two sides' types normally agree).
+    private var keyTypes: [DataType] = []
+    private let evaluator = ExpressionEvaluator()
 
     /// The materialized right input and its key index.
     private struct RightSide {
@@ -52,9 +55,16 @@ public final class HashJoinStream: BatchStream {
 
     private func buildRightSide() throws -> RightSide {
         let rightSchema = plan.right.schema
+        keyTypes = try zip(plan.leftKeys, plan.rightKeys).map { l, r in
+            let (lt, rt) = (plan.left.schema[l].type, rightSchema[r].type)
+            guard let common = comparisonType(lt, rt) else {
+                throw EngineError.planMismatch("join keys of types \(lt) and \(rt) cannot be compared")
+            }
+            return common
+        }
         let batch = Batch.concat(try collect(right), schema: rightSchema)
-        let table = GroupTable(keyTypes: plan.rightKeys.map { rightSchema[$0].type })
-        let groups = table.insert(plan.rightKeys.map { batch.columns[$0] }, rows: batch.count, skippingNulls: true)
+        let table = GroupTable(keyTypes: keyTypes)
+        let groups = table.insert(try keyColumns(batch, plan.rightKeys), rows: batch.count, skippingNulls: true)
         var firstRow = [Int](repeating: -1, count: table.count)
         var lastRow = [Int](repeating: -1, count: table.count)
         var nextRow = [Int](repeating: -1, count: batch.count)
@@ -68,7 +78,7 @@ public final class HashJoinStream: BatchStream {
 
     private func probe(_ batch: Batch) throws {
         guard let side = built, batch.count > 0 else { return }
-        let groups = side.table.find(plan.leftKeys.map { batch.columns[$0] }, rows: batch.count)
+        let groups = side.table.find(try keyColumns(batch, plan.leftKeys), rows: batch.count)
         switch plan.kind {
         case .semi, .anti:
             let keep = groups.indices.filter { (groups[$0] >= 0) == (plan.kind == .semi) }
@@ -97,6 +107,11 @@ public final class HashJoinStream: BatchStream {
             pending.append(try output(batch, leftRows: Array(leftRows[start..<end]),
                                       rightRows: Array(rightRows[start..<end]), side: side))
         }
+    }
+
+    /// The key columns of one side, in the common key types.
+    private func keyColumns(_ batch: Batch, _ keys: [Int]) throws -> [Column] {
+        try zip(keys, keyTypes).map { try evaluator.conformForComparison(batch.columns[$0], to: $1) }
     }
 
     /// Output rows for unmatched right rows, the left side padded with nulls.

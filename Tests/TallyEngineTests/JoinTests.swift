@@ -67,4 +67,13 @@ import TallyCompiler
             leftKeys: [0, 1], rightKeys: [0, 1], output: [.left(0), .right(2)], schema: schema(.string, .double)))
         #expect(try run(leftJoin, ["l": l, "r": []]) == [[.string("a"), .null], [.string("a"), .null], [.string("b"), .null]])
     }
+
+    @Test func keysOfDifferentNumericTypesJoinByValue() throws {
+        let l = [batch(ints(1, 2, 3))]
+        let r = [batch(decimals(10, 2, "2.00", "3.50", "1.00"))]
+        let plan = PhysicalPlan.hashJoin(HashJoinExec(
+            left: scan("l", schema(.int)), right: scan("r", schema(.decimal(precision: 10, scale: 2))), kind: .inner,
+            leftKeys: [0], rightKeys: [0], output: [.left(0), .right(0)], schema: schema(.int, .decimal(precision: 10, scale: 2))))
+        #expect(try run(plan, ["l": l, "r": r]) == [[.int(1), dec("1.00")], [.int(2), dec("2.00")]])
+    }
 }

@@ -110,4 +110,23 @@ import TallyCompiler
                                       type: ty(.int))
         #expect(try eval(expr, input) == [.int(5), .int(2)])
     }
+
+    @Test func untypedNullOperandsGiveNull() throws {
+        let input = batch(ints(1, 2))
+        #expect(try eval(.arithmetic(.add, col(0, .int), lit(.null, .null), type: ty(.int)), input) == [.null, .null])
+        #expect(try eval(.function(.abs, [lit(.null, .null)], type: ty(.int)), input) == [.null, .null])
+        #expect(try eval(.negate(lit(.null, .null), type: ty(.int)), input) == [.null, .null])
+        // A null branch result takes the case's type.
+        let branch = CaseBranch(condition: .comparison(.equal, col(0, .int), lit(.int(1), .int), type: ty(.bool)),
+                                result: lit(.null, .null))
+        let expr = BoundExpr.caseWhen([branch], otherwise: col(0, .int), type: ty(.int))
+        #expect(try eval(expr, input) == [.null, .int(2)])
+    }
+
+    @Test func caseBranchesOfDifferentScalesAreConformed() throws {
+        let input = batch(bools(true, false))
+        let branch = CaseBranch(condition: col(0, .bool), result: lit(dec("1.5"), .decimal(precision: 2, scale: 1)))
+        let expr = BoundExpr.caseWhen([branch], otherwise: lit(.int(2), .int), type: ty(.decimal(precision: 10, scale: 2)))
+        #expect(try eval(expr, input) == [dec("1.50"), dec("2.00")])
+    }
 }
