@@ -27,6 +27,12 @@ extension Column {
         return Column(type: type, values: values.slice(range), validity: v)
     }
 
+    /// The rows of `columns` (at least one) one after the other, typed as the first.
+    public static func concat(_ columns: [Column]) -> Column {
+        precondition(!columns.isEmpty, "concatenating no columns: use concat(_:type:)")
+        return concat(columns, type: columns[0].type)
+    }
+
     /// The rows of `columns` one after the other; all have `type`'s storage kind.
     public static func concat(_ columns: [Column], type: DataType) -> Column {
         if columns.count == 1 { return columns[0] }

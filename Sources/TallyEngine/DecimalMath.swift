@@ -35,7 +35,8 @@ enum DecimalMath {
         return divideByPowerOfTen(value, from - to)
     }
 
-    /// Rescales a value that is known to be representable without loss (constants in plans).
+    /// Rescales a constant to a column's scale (rounding half away if digits are dropped);
+    /// traps if it cannot fit, which a type-checked plan never asks for.
     static func rescaleExactly(_ value: Int128, from: Int, to: Int) -> Int128 {
         guard let r = rescale(value, from: from, to: to) else {
             preconditionFailure("decimal constant does not fit its column type")

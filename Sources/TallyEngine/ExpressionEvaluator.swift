@@ -19,7 +19,7 @@ public struct ExpressionEvaluator: Sendable {
             }
             return batch.columns[index]
         case .literal(let value, let type):
-            return Column.constant(value, type: type.type, count: batch.count)
+            return try literal(value, type: type.type, count: batch.count)
         case .negate(let e, let type):
             return try negate(evaluate(e, on: batch), type: type.type)
         case .not(let e):
@@ -56,6 +56,27 @@ public struct ExpressionEvaluator: Sendable {
     }
 
     // MARK: - Simple forms
+
+    /// A constant column; a value of another kind than the type (e.g. an int literal typed
+    /// decimal) is converted like a cast.
+    func literal(_ value: Value, type: DataType, count: Int) throws -> Column {
+        let natural: DataType
+        switch value {
+        case .null: return Column.constant(.null, type: type, count: count)
+        case .int: natural = .int
+        case .decimal(let v, let s): natural = .decimal(precision: max(1, String(v.magnitude).count, s), scale: s)
+        case .double: natural = .double
+        case .string: natural = .string
+        case .bool: natural = .bool
+        case .date: natural = .date
+        case .timestamp: natural = .timestamp
+        }
+        if case .decimal = natural, case .decimal = type {
+            return Column.constant(value, type: type, count: count)
+        }
+        if natural == type { return Column.constant(value, type: type, count: count) }
+        return try cast(Column.constant(value, type: natural, count: count), to: type)
+    }
 
     func negate(_ x: Column, type: DataType) throws -> Column {
         if x.type == .null { return Column.constant(.null, type: type, count: x.count) }

@@ -75,6 +75,13 @@ import TallyCompiler
         #expect(try cast(bools(true, nil), to: .string) == [.string("true"), .null])
     }
 
+    @Test func literalsOfAnotherKindAreConverted() throws {
+        let input = batch(ints(1, 2))
+        #expect(try eval(lit(.int(3), .decimal(precision: 5, scale: 2)), input) == [dec("3.00"), dec("3.00")])
+        #expect(try eval(lit(.int(3), .double), input) == [.double(3), .double(3)])
+        #expect(try eval(lit(dec("1.5"), .decimal(precision: 5, scale: 2)), input) == [dec("1.50"), dec("1.50")])
+    }
+
     @Test func nullLiteralCastsToAnyType() throws {
         let expr = BoundExpr.cast(lit(.null, .null), type: ty(.decimal(precision: 5, scale: 1)))
         let c = try ExpressionEvaluator().evaluate(expr, on: batch(ints(1, 2)))
