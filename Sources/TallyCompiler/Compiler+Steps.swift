@@ -133,7 +133,13 @@ extension Compiler {
             var type = bound.type.type
             if type == .null { type = .string }
             let field = Field(entry.name.value, type, nullable: bound.type.nullable)
-            if let existing = Schema(fields).index(of: entry.name.value), fields[existing].name == entry.name.value {
+            guard SpecDecoder.isIdentifier(entry.name.value) else {
+                diags.error(.invalidValue, "`\(entry.name.value)` is not a valid column name", at: entry.name.span,
+                            hint: "names start with a letter or `_` and contain only letters, digits and `_`")
+                ok = false
+                continue
+            }
+            if let existing = Schema(fields).index(of: entry.name.value) {
                 fields[existing] = field
                 exprs[existing] = expr
             } else {
@@ -156,6 +162,12 @@ extension Compiler {
         var measures: [(Located<String>, BoundExpr)] = []
         var ok = true
         for m in agg.measures {
+            if !SpecDecoder.isIdentifier(m.name.value) {
+                diags.error(.invalidValue, "`\(m.name.value)` is not a valid column name", at: m.name.span,
+                            hint: "names start with a letter or `_` and contain only letters, digits and `_`")
+                ok = false
+                continue
+            }
             if keys.contains(where: { schema[$0].name.lowercased() == m.name.value.lowercased() }) {
                 diags.error(.duplicateName, "measure `\(m.name.value)` has the name of a group key", at: m.name.span,
                             hint: "give the measure another name")

@@ -49,9 +49,13 @@ public struct Compiler {
         let order = dependencyOrder()
         for transform in order { compileTransform(transform) }
         let sinks = spec.sinks.compactMap { compileSink($0) }
-        let warehouse = options.warehouse ?? spec.warehouse.map { $0.value }
-        if let w = spec.warehouse, options.warehouse == nil { checkWarehouse(w) }
-        if warehouse == nil, let sink = spec.sinks.first(where: { if case .warehouse = $0.kind { true } else { false } }) {
+        var warehouse: String?
+        if let url = options.warehouse {
+            warehouse = checkWarehouse(Located(url, at: .synthetic("--warehouse")))
+        } else if let url = spec.warehouse {
+            warehouse = checkWarehouse(url)
+        }
+        if warehouse == nil, options.warehouse == nil, spec.warehouse == nil, let sink = spec.sinks.first(where: { if case .warehouse = $0.kind { true } else { false } }) {
             diags.error(.invalidWarehouse, "sink `\(sink.name.value)` loads a warehouse table but the spec has no `warehouse`",
                         at: sink.name.span, hint: "add `warehouse: sqlite:warehouse/tally.db` at the top level")
         }
@@ -122,13 +126,14 @@ public struct Compiler {
         return resolved
     }
 
-    mutating func checkWarehouse(_ url: Located<String>) {
+    /// The warehouse URL with parameters substituted, or nil (with an error) when it is not usable.
+    mutating func checkWarehouse(_ url: Located<String>) -> String? {
         if url.value.hasPrefix("sqlite:") {
-            _ = resolvePath(Located(String(url.value.dropFirst("sqlite:".count)), at: url.span))
-            return
+            return resolvePath(Located(String(url.value.dropFirst("sqlite:".count)), at: url.span)).map { "sqlite:" + $0 }
         }
         diags.error(.invalidWarehouse, "unsupported warehouse `\(url.value)`", at: url.span,
                     hint: "use `sqlite:PATH` (relative to the data root)")
+        return nil
     }
 
     // MARK: - Graph

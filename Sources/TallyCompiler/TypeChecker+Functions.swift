@@ -9,8 +9,6 @@ struct AggregationScope {
     var output: [Field]
     /// Aggregate calls with their (row-level) argument expressions.
     var calls: [(function: AggregateFunction, argument: BoundExpr?, type: ExprType)] = []
-    /// True while checking an aggregate's argument (aggregates may not nest).
-    var insideAggregate = false
 
     func keyIndex(of name: String) -> Int? {
         let lower = name.lowercased()
@@ -108,13 +106,13 @@ extension TypeChecker {
     }
 
     mutating func checkAggregate(_ name: String, _ args: [Expr], star: Bool, name located: Located<String>, at span: Span) -> BoundExpr? {
-        guard var scope = aggregation else {
-            error(.aggregateMisuse, "aggregate `\(name)` is only allowed in the measures of an `aggregate` step", at: span,
-                  hint: "add an `aggregate` step with `group_by` and put `\(name)(...)` in its `measures`")
+        guard !inAggregateArgument else {
+            error(.aggregateMisuse, "aggregates cannot be nested", at: span, hint: "compute the inner value in a step of its own")
             return nil
         }
-        guard !scope.insideAggregate else {
-            error(.aggregateMisuse, "aggregates cannot be nested", at: span, hint: "compute the inner value in a step of its own")
+        guard let scope = aggregation else {
+            error(.aggregateMisuse, "aggregate `\(name)` is only allowed in the measures of an `aggregate` step", at: span,
+                  hint: "add an `aggregate` step with `group_by` and put `\(name)(...)` in its `measures`")
             return nil
         }
         if star {
@@ -130,10 +128,10 @@ extension TypeChecker {
             return nil
         }
         // The argument is a row-level expression over the aggregate's input.
-        scope.insideAggregate = true
         aggregation = nil
+        inAggregateArgument = true
         let argument = check(args[0])
-        scope.insideAggregate = false
+        inAggregateArgument = false
         aggregation = scope
         guard let arg = argument else { return nil }
         let t = arg.type.type

@@ -14,6 +14,8 @@ struct TypeChecker {
     let context: String
     /// Set while checking aggregate measures: collects aggregate calls and restricts bare columns to group keys.
     var aggregation: AggregationScope?
+    /// True while checking an aggregate's argument (aggregates may not nest).
+    var inAggregateArgument = false
     var diagnostics = Diagnostics()
     /// Parameters referenced, for unused-parameter warnings.
     var paramsUsed: Set<String> = []
@@ -121,6 +123,12 @@ struct TypeChecker {
             }
         }
         guard let i = schema.index(of: name) else {
+            let sameButCase = schema.names.filter { $0.lowercased() == name.lowercased() }
+            if sameButCase.count > 1 {
+                error(.ambiguousColumn, "column `\(name)` is ambiguous: it matches \(sameButCase.map { "`\($0)`" }.joined(separator: " and "))",
+                      at: span, hint: "write the name with its exact case")
+                return nil
+            }
             error(.unknownColumn, "unknown column `\(name)` in \(context)", at: span,
                   hint: Suggestion.hint(for: name, in: schema.names, kind: "column"))
             return nil

@@ -106,6 +106,11 @@ extension SpecDecoder {
         if let s = node.scalar, s.style == .plain, ["true", "yes"].contains(s.value.lowercased()) || s.isNull {
             return .distinct([])
         }
+        if let s = node.scalar, s.style == .plain, ["false", "no"].contains(s.value.lowercased()) {
+            diags.error(.invalidValue, "`distinct: \(s.value)` has no effect", at: node.span,
+                        hint: "remove the step, or write `distinct: true` (all columns) or `distinct: [keys]`")
+            return nil
+        }
         if node.mapping != nil {
             guard let r = MappingReader(node, context: "the \(what)", into: &diags) else { return nil }
             r.checkKeys(["on"], into: &diags)

@@ -108,7 +108,7 @@ public struct SpecDecoder {
         }
         let path = r.string("path", required: true, example: "raw/data/date=${run_date}/*.csv", into: &diags)
         let delimiter = r.string("delimiter", into: &diags)
-        if let d = delimiter, d.value.utf8.count != 1 {
+        if let d = delimiter, d.value.utf8.count != 1, d.value != "\\t" {
             diags.error(.invalidValue, "a delimiter is one ASCII character, found `\(d.value)`", at: d.span, hint: "for tabs write `\"\\t\"`")
         }
         var columns: [ColumnDecl] = []
