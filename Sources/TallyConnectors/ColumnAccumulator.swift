@@ -29,7 +29,9 @@ struct ColumnAccumulator {
         if case .string = field.type {
             if bytes.isEmpty && !quoted { return appendNull() }
             guard FieldParsers.isValidUTF8(bytes) else { return "the text is not valid UTF-8" }
-            strings.append(bytes)
+            // Appended through the public buffers: a direct, specialized copy of the bytes.
+            strings.bytes.append(contentsOf: bytes)
+            strings.offsets.append(Int32(strings.bytes.count))
             return appended()
         }
         let b = FieldParsers.trimmed(bytes)

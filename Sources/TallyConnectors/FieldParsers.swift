@@ -45,11 +45,18 @@ enum FieldParsers {
     /// non-zero digits beyond `scale` (never rounds money silently); trailing zeros are fine.
     static func decimal(_ b: FieldBytes, precision: Int, scale: Int) -> Outcome<Int128> {
         var i = 0
-        if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
+        var negative = false
+        if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") {
+            negative = b[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var value: Int128 = 0
         var intDigits = 0
         var sawDigit = false
         while i < b.count, b[i] >= 48, b[i] <= 57 {
             if intDigits > 0 || b[i] != 48 { intDigits += 1 }
+            // Past the limit the text is refused below; stop accumulating so Int128 cannot overflow.
+            if intDigits <= precision - scale { value = value * 10 + Int128(b[i] - 48) }
             sawDigit = true
             i += 1
         }
@@ -59,7 +66,11 @@ enum FieldParsers {
             i += 1
             while i < b.count, b[i] >= 48, b[i] <= 57 {
                 fracDigits += 1
-                if fracDigits > scale && b[i] != 48 { nonZeroBeyondScale = true }
+                if fracDigits <= scale {
+                    value = value * 10 + Int128(b[i] - 48)
+                } else if b[i] != 48 {
+                    nonZeroBeyondScale = true
+                }
                 sawDigit = true
                 i += 1
             }
@@ -71,18 +82,14 @@ enum FieldParsers {
         if nonZeroBeyondScale {
             return .invalid("\(quoted(b)) has more than \(scale) decimal places")
         }
-        guard let v = DecimalFormat.parse(b, precision: precision, scale: scale) else {
-            return .invalid("\(quoted(b)) is out of range for decimal(\(precision),\(scale))")
-        }
-        return .value(v)
+        if fracDigits < scale { value *= DecimalFormat.powersOfTen[scale - fracDigits] }
+        return .value(negative ? -value : value)
     }
 
     /// Decimal floating point (`1.5`, `-2e10`, `inf`, `nan`); hexadecimal forms are refused.
     static func double(_ b: FieldBytes) -> Outcome<Double> {
-        var special = ""
-        if b.count <= 9, b.contains(where: { $0 >= 0x41 }) {
-            special = String(decoding: b, as: UTF8.self).lowercased()
-            switch special {
+        if b.count <= 9, b.contains(where: { $0 >= 0x41 && $0 != UInt8(ascii: "e") && $0 != UInt8(ascii: "E") }) {
+            switch String(decoding: b, as: UTF8.self).lowercased() {
             case "inf", "+inf", "infinity", "+infinity": return .value(.infinity)
             case "-inf", "-infinity": return .value(-.infinity)
             case "nan", "+nan", "-nan": return .value(.nan)
@@ -117,16 +124,47 @@ enum FieldParsers {
 
     /// `YYYY-MM-DD`.
     static func date(_ b: FieldBytes) -> Outcome<Int32> {
-        guard let d = CivilDate.parseDate(b) else { return .invalid("\(quoted(b)) is not a valid date (expected YYYY-MM-DD)") }
+        guard let d = plainDate(b) else { return .invalid("\(quoted(b)) is not a valid date (expected YYYY-MM-DD)") }
         return .value(d)
     }
 
     /// `YYYY-MM-DD[ T]HH:MM[:SS[.ffffff]][Z]`.
     static func timestamp(_ b: FieldBytes) -> Outcome<Int64> {
+        // Fast path for the common `YYYY-MM-DD HH:MM:SS`; other shapes go to CivilDate.
+        if b.count == 19, b[10] == 32, b[13] == 58, b[16] == 58, let day = plainDate(FieldBytes(rebasing: b[0..<10])),
+           let hh = digits(b, 11, 2), let mi = digits(b, 14, 2), let ss = digits(b, 17, 2), hh < 24, mi < 60, ss < 60 {
+            return .value((Int64(day) * 86_400 + Int64(hh * 3600 + mi * 60 + ss)) * 1_000_000)
+        }
         guard let t = CivilDate.parseTimestamp(b) else {
             return .invalid("\(quoted(b)) is not a valid timestamp (expected YYYY-MM-DD HH:MM:SS)")
         }
         return .value(t)
+    }
+
+    /// `YYYY-MM-DD` as a day number; nil when malformed or not a calendar date. Same rules as
+    /// `CivilDate.parseDate`, written for byte buffers so it compiles to straight-line code.
+    private static func plainDate(_ b: FieldBytes) -> Int32? {
+        guard b.count == 10, b[4] == 45, b[7] == 45,
+              let y = digits(b, 0, 4), let m = digits(b, 5, 2), let d = digits(b, 8, 2), (1...12).contains(m), d >= 1
+        else { return nil }
+        let monthDays: Int
+        switch m {
+        case 2: monthDays = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: monthDays = 30
+        default: monthDays = 31
+        }
+        guard d <= monthDays else { return nil }
+        return CivilDate.days(year: y, month: m, day: d)
+    }
+
+    private static func digits(_ b: FieldBytes, _ at: Int, _ count: Int) -> Int? {
+        var v = 0
+        for i in at..<(at + count) {
+            let c = b[i]
+            guard c >= 48, c <= 57 else { return nil }
+            v = v * 10 + Int(c - 48)
+        }
+        return v
     }
 
     /// Whether `b` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
