@@ -30,13 +30,13 @@ struct CSVFieldEncoder {
     func appendValue(of column: Column, row: Int, to out: inout [UInt8]) {
         if column.isNull(row) { return }
         switch column.values {
-        case .int(let v): out.append(contentsOf: String(v[row]).utf8)
-        case .decimal(let v): out.append(contentsOf: DecimalFormat.format(v[row], scale: column.type.scale).utf8)
+        case .int(let v): TextDigits.appendInt(v[row], to: &out)
+        case .decimal(let v): TextDigits.appendDecimal(v[row], scale: column.type.scale, to: &out)
         case .double(let v): appendField(String(v[row]), to: &out)
         case .bool(let v): out.append(contentsOf: (v[row] ? "true" : "false").utf8)
         case .string(let v): appendField(v[row], to: &out)
-        case .date(let v): out.append(contentsOf: CivilDate.format(days: v[row]).utf8)
-        case .timestamp(let v): out.append(contentsOf: CivilDate.format(micros: v[row]).utf8)
+        case .date(let v): TextDigits.appendDate(v[row], to: &out)
+        case .timestamp(let v): TextDigits.appendTimestamp(v[row], to: &out)
         }
     }
 
