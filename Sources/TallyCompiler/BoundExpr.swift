@@ -58,7 +58,7 @@ public indirect enum BoundExpr: Sendable, Hashable {
     /// `case when c then v ... else e end`; `else` absent means null.
     case caseWhen([CaseBranch], otherwise: BoundExpr?, type: ExprType)
     case function(ScalarFunction, [BoundExpr], type: ExprType)
-    /// Conversion to another type; `lossy` marks casts that can lose information.
+    /// Conversion to another type (the compiler warns about casts that can lose information).
     case cast(BoundExpr, type: ExprType)
 
     /// The type of the value this expression produces.

@@ -7,32 +7,53 @@ public struct PhysicalPlanner: Sendable {
     public let pipeline: CompiledPipeline
     /// Sources and nodes computed once and read by several consumers.
     public let shared: Set<String>
+    /// The physical plan of each sink and each shared source or node.
+    private var sinkPlans: [String: PhysicalPlan] = [:]
+    private var sharedPlans: [String: PhysicalPlan] = [:]
+    let optimizer = Optimizer()
 
     public init(_ pipeline: CompiledPipeline) {
         self.pipeline = pipeline
         let names = pipeline.sources.map(\.name) + pipeline.nodes.map(\.name)
         shared = Set(names.filter { pipeline.consumers(of: $0) > 1 })
+        planAll()
     }
 
-    /// The plan that computes a shared source or node.
-    public func planShared(_ name: String) -> PhysicalPlan {
-        if let node = pipeline.nodes.first(where: { $0.name == name }) {
-            return ProjectionPushdown.apply(lower(node.plan))
-        }
-        let schema = pipeline.schema(of: name)!
-        return .scan(ScanExec(source: name, columns: Array(schema.fields.indices), schema: schema))
-    }
+    /// The plan that computes a shared source or node; it outputs the columns its consumers need.
+    public func planShared(_ name: String) -> PhysicalPlan { sharedPlans[name]! }
 
     /// The plan whose output a sink writes.
-    public func planSink(_ sink: CompiledSink) -> PhysicalPlan {
-        ProjectionPushdown.apply(read(sink.input))
+    public func planSink(_ sink: CompiledSink) -> PhysicalPlan { sinkPlans[sink.name]! }
+
+    /// Plans every sink and shared node. A first pass, consumers before what they read, gathers the
+    /// columns consumers need of each shared node; the second prunes every plan with those decided,
+    /// so projection pushdown reaches across shared nodes down to the scans.
+    private mutating func planAll() {
+        var sinks: [(String, PhysicalPlan)] = []
+        for sink in pipeline.sinks { sinks.append((sink.name, read(sink.input))) }
+        var nodes: [(String, PhysicalPlan)] = []
+        for name in pipeline.nodes.map(\.name).reversed() + pipeline.sources.map(\.name) where shared.contains(name) {
+            if let node = pipeline.nodes.first(where: { $0.name == name }) {
+                nodes.append((name, lower(optimizer.optimize(node.plan).plan)))
+            } else {
+                let schema = pipeline.schema(of: name)!
+                nodes.append((name, .scan(ScanExec(source: name, columns: Array(schema.fields.indices), schema: schema))))
+            }
+        }
+        var gather = ProjectionPushdown()
+        for (_, plan) in sinks { _ = gather.prune(plan, exactly: Array(plan.schema.fields.indices)) }
+        for (name, plan) in nodes { _ = gather.prune(plan, exactly: gather.requirements[name, default: []].sorted()) }
+        var pushdown = ProjectionPushdown()
+        pushdown.sharedColumns = gather.requirements.mapValues { $0.sorted() }
+        for (name, plan) in sinks { sinkPlans[name] = pushdown.prune(plan, exactly: Array(plan.schema.fields.indices)) }
+        for (name, plan) in nodes { sharedPlans[name] = pushdown.prune(plan, exactly: pushdown.sharedColumns[name] ?? []) }
     }
 
     /// Reads `name`: a shared reference, or the inlined plan of a node read once.
     func read(_ name: String) -> PhysicalPlan {
         let schema = pipeline.schema(of: name)!
         if shared.contains(name) { return .node(NodeRefExec(name: name, schema: schema)) }
-        if let node = pipeline.nodes.first(where: { $0.name == name }) { return lower(node.plan) }
+        if let node = pipeline.nodes.first(where: { $0.name == name }) { return lower(optimizer.optimize(node.plan).plan) }
         return .scan(ScanExec(source: name, columns: Array(schema.fields.indices), schema: schema))
     }
 

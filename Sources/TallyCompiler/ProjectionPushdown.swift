@@ -1,20 +1,35 @@
-/// Optimizer rule: operators read only the columns something above them needs, down to the scan,
-/// which then skips unneeded columns instead of parsing them.
-enum ProjectionPushdown {
-    static func apply(_ plan: PhysicalPlan) -> PhysicalPlan {
-        prune(plan, required: Set(plan.schema.fields.indices)).plan
+/// Physical rewrite: operators read only the columns something above them needs, down to the scan,
+/// which then skips unneeded columns instead of parsing them. Shared nodes are read with the columns
+/// decided for them (`sharedColumns`); what each consumer needs of them is collected in `requirements`.
+struct ProjectionPushdown {
+    /// Columns (indices of the full schema) each already-planned shared node outputs.
+    var sharedColumns: [String: [Int]] = [:]
+    /// Columns consumers need of each shared node, gathered while pruning.
+    var requirements: [String: Set<Int>] = [:]
+
+    /// `plan` pruned to output exactly `columns` of its schema, in that order.
+    mutating func prune(_ plan: PhysicalPlan, exactly columns: [Int]) -> PhysicalPlan {
+        let (pruned, map) = prune(plan, required: Set(columns))
+        let picks = columns.map { map[$0]! }
+        if picks == Array(pruned.schema.fields.indices) { return pruned }
+        let schema = pruned.schema
+        let exprs = picks.map { BoundExpr.column(index: $0, name: schema[$0].name, type: ExprType(schema[$0].type, nullable: schema[$0].nullable)) }
+        return .project(ProjectExec(input: pruned, expressions: exprs, schema: Schema(picks.map { schema[$0] })))
     }
 
     /// A plan producing at least the `required` columns of `plan`, and where each old column index now is.
-    static func prune(_ plan: PhysicalPlan, required: Set<Int>) -> (plan: PhysicalPlan, map: [Int: Int]) {
+    mutating func prune(_ plan: PhysicalPlan, required: Set<Int>) -> (plan: PhysicalPlan, map: [Int: Int]) {
         let identity = Dictionary(uniqueKeysWithValues: plan.schema.fields.indices.map { ($0, $0) })
         switch plan {
         case .scan(let s):
             let keep = s.columns.indices.filter(required.contains)
             let map = Dictionary(uniqueKeysWithValues: keep.enumerated().map { ($0.element, $0.offset) })
             return (.scan(ScanExec(source: s.source, columns: keep.map { s.columns[$0] }, schema: Schema(keep.map { s.schema[$0] }))), map)
-        case .node:
-            return (plan, identity)
+        case .node(let ref):
+            requirements[ref.name, default: []].formUnion(required)
+            guard let kept = sharedColumns[ref.name] else { return (plan, identity) }
+            let map = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($0.element, $0.offset) })
+            return (.node(NodeRefExec(name: ref.name, schema: Schema(kept.map { ref.schema[$0] }))), map)
         case .filter(let f):
             let (input, map) = prune(f.input, required: required.union(f.predicate.columnsUsed))
             return (.filter(FilterExec(input: input, predicate: f.predicate.remapColumns(map))), map)

@@ -68,7 +68,15 @@ public final class Runner {
     public func run() throws -> RunReport {
         let start = Date()
         do {
-            for sink in pipeline.sinks { try write(sink) }
+            for sink in pipeline.sinks {
+                do {
+                    try write(sink)
+                } catch let error as RuntimeError {
+                    throw error
+                } catch {
+                    throw RuntimeError("sink `\(sink.name)` (reading `\(sink.input)`): \(error)")
+                }
+            }
             try checkRejects()
             try commit()
         } catch {
