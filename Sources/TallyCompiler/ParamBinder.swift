@@ -2,6 +2,8 @@ import TallyDiagnostics
 import TallySpec
 
 /// Binds declared parameters to values (command line, then default) and substitutes `${name}` in paths.
+/// A parameter that cannot be bound is reported once and kept as a typed null, so its uses are still
+/// checked without repeating the error.
 struct ParamBinder {
     var values: [String: BoundParam] = [:]
     var order: [String] = []
@@ -28,18 +30,21 @@ struct ParamBinder {
                 guard let v = Self.parse(text, as: type) else {
                     diags.error(.invalidParamValue, "`--param \(name)=\(text)` is not a valid \(type)", at: decl.name.span,
                                 hint: "pass a \(type) value")
+                    values[name] = BoundParam(value: .null, type: type)
                     continue
                 }
                 values[name] = BoundParam(value: v, type: type)
             } else if let def = decl.defaultValue {
                 guard let v = Self.parse(def.value, as: type) else {
                     diags.error(.invalidParamValue, "default `\(def.value)` of param `\(name)` is not a valid \(type)", at: def.span)
+                    values[name] = BoundParam(value: .null, type: type)
                     continue
                 }
                 values[name] = BoundParam(value: v, type: type)
             } else {
                 diags.error(.missingKey, "param `\(name)` has no default and was not given", at: decl.name.span,
                             hint: "pass `--param \(name)=...` or add a `default`")
+                values[name] = BoundParam(value: .null, type: type)
             }
         }
         let declared = Set(order)
