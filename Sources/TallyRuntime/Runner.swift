@@ -46,7 +46,11 @@ public final class Runner {
         self.pipeline = pipeline
         self.options = options
         planner = PhysicalPlanner(pipeline)
-        sources = SourceReader(pipeline: pipeline, root: options.root)
+        let rejectsFolder = pipeline.rejectsPath + "/date=" + CivilDate.format(days: pipeline.runDate)
+        let root = options.root
+        sources = SourceReader(pipeline: pipeline, root: root) { source in
+            (root as NSString).appendingPathComponent(rejectsFolder + "/" + source + ".csv")
+        }
         context = RunExecutionContext(planner: planner, sources: sources)
         report = RunReport(pipeline: pipeline.name, runDate: pipeline.runDate)
     }
@@ -147,28 +151,21 @@ public final class Runner {
         for stats in sources.stats() {
             let limit = pipeline.sources.first { $0.name == stats.name }?.maxRejects ?? pipeline.maxRejects
             if stats.rejected > limit {
-                let first = sources.rejects().first { $0.source == stats.name }?.row
+                let first = sources.firstReject[stats.name]
                 throw RuntimeError(
                     "source `\(stats.name)`: \(stats.rejected) row(s) rejected, more than max_rejects = \(limit); nothing was written"
                         + (first.map { "\n  first: \($0)" } ?? ""),
                     hint: "fix the input or raise `max_rejects`; rejected rows are listed in "
-                        + rejectsPath(stats.name))
+                        + sources.rejectsPath(stats.name))
             }
         }
     }
 
-    func rejectsPath(_ source: String) -> String {
-        resolve(pipeline.rejectsPath + "/date=" + CivilDate.format(days: pipeline.runDate) + "/" + source + ".csv")
-    }
-
-    /// Writes each source's rejected rows next to the run (kept even when the run fails).
+    /// Publishes each source's rejected rows next to the run (kept even when the run fails).
     func writeRejects() throws {
-        let all = sources.rejects()
-        for index in report.sources.indices where report.sources[index].rejected > 0 {
-            let name = report.sources[index].name
-            let path = rejectsPath(name)
-            try RejectsWriter.write(all.filter { $0.source == name }, to: path)
-            report.sources[index].rejectsFile = path
+        let paths = try sources.commitRejects()
+        for index in report.sources.indices {
+            report.sources[index].rejectsFile = paths[report.sources[index].name]
         }
     }
 

@@ -2,17 +2,25 @@ import TallyCompiler
 import TallyConnectors
 import TallyEngine
 
-/// Opens the scans of a run's sources and keeps their row accounting and rejected rows.
+/// Opens the scans of a run's sources, keeps their row accounting and streams their rejected rows
+/// to one report per source (kept whether or not the run succeeds).
 final class SourceReader {
     let pipeline: CompiledPipeline
     let root: String
+    /// Where the rejects report of a source goes.
+    let rejectsPath: (String) -> String
     /// Matched files per source, resolved once.
     private(set) var files: [String: [SourceFile]] = [:]
     private(set) var scans: [String: [CSVScan]] = [:]
+    /// The first rejected row of each source, for the error message.
+    private(set) var firstReject: [String: RejectedRow] = [:]
+    private var rejectWriters: [String: RejectsWriter] = [:]
+    private var rejectError: Error?
 
-    init(pipeline: CompiledPipeline, root: String) {
+    init(pipeline: CompiledPipeline, root: String, rejectsPath: @escaping (String) -> String) {
         self.pipeline = pipeline
         self.root = root
+        self.rejectsPath = rejectsPath
     }
 
     /// The files a source's path pattern matches under the root.
@@ -34,8 +42,31 @@ final class SourceReader {
         }
         let scan = CSVScan(files: found, schema: source.schema, columns: node.columns,
                            options: CSVOptions(delimiter: source.delimiter, header: source.header))
+        scan.onReject = { [unowned self] row in self.record(source.name, row) }
         scans[source.name, default: []].append(scan)
         return scan
+    }
+
+    private func record(_ source: String, _ row: RejectedRow) {
+        if firstReject[source] == nil { firstReject[source] = row }
+        do {
+            if rejectWriters[source] == nil { rejectWriters[source] = try RejectsWriter(path: rejectsPath(source)) }
+            try rejectWriters[source]!.write(source: source, row)
+        } catch {
+            rejectError = rejectError ?? error
+        }
+    }
+
+    /// Makes the rejects reports visible; returns their paths by source.
+    func commitRejects() throws -> [String: String] {
+        if let rejectError { throw rejectError }
+        var paths: [String: String] = [:]
+        for (source, writer) in rejectWriters {
+            try writer.commit()
+            paths[source] = writer.path
+        }
+        rejectWriters.removeAll()
+        return paths
     }
 
     /// Row accounting per scanned source.
@@ -47,13 +78,6 @@ final class SourceReader {
                 bytes: list.reduce(0) { $0 + $1.bytesRead },
                 read: list.reduce(0) { $0 + $1.rowsRead }, passed: list.reduce(0) { $0 + $1.rowsPassed },
                 rejected: list.reduce(0) { $0 + $1.rowsRejected }, rejectsFile: nil)
-        }
-    }
-
-    /// Rejected rows per source.
-    func rejects() -> [(source: String, row: RejectedRow)] {
-        pipeline.sources.flatMap { source in
-            (scans[source.name] ?? []).flatMap { scan in scan.rejects.map { (source.name, $0) } }
         }
     }
 }
