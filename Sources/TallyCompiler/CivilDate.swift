@@ -1,6 +1,7 @@
 /// Conversions between calendar dates and day numbers (proleptic Gregorian, days since 1970-01-01).
 public enum CivilDate {
     /// Day number of year/month/day (Howard Hinnant's days_from_civil).
+    @inlinable
     public static func days(year: Int, month: Int, day: Int) -> Int32 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -24,6 +25,7 @@ public enum CivilDate {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
+    @inlinable
     static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
@@ -33,6 +35,7 @@ public enum CivilDate {
     }
 
     /// Parses `YYYY-MM-DD` from UTF-8 bytes; nil when malformed or not a real date.
+    @inlinable
     public static func parseDate<C: Collection<UInt8>>(_ bytes: C) -> Int32? where C.Index == Int {
         guard bytes.count == 10 else { return nil }
         let b = bytes.startIndex
@@ -48,6 +51,7 @@ public enum CivilDate {
     }
 
     /// Parses `YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]][Z]` from UTF-8 bytes to microseconds.
+    @inlinable
     public static func parseTimestamp<C: Collection<UInt8>>(_ bytes: C) -> Int64? where C.Index == Int {
         let n = bytes.count
         let b = bytes.startIndex
@@ -80,7 +84,8 @@ public enum CivilDate {
         return secs * 1_000_000 + Int64(micros)
     }
 
-    private static func digits<C: Collection<UInt8>>(_ bytes: C, _ at: Int, _ count: Int) -> Int? where C.Index == Int {
+    @inlinable
+    static func digits<C: Collection<UInt8>>(_ bytes: C, _ at: Int, _ count: Int) -> Int? where C.Index == Int {
         var v = 0
         for i in at..<(at + count) {
             let c = bytes[i]

@@ -8,8 +8,7 @@ public enum PlanPrinter {
         case .scan(let s): head = "Scan \(s.source)"
         case .node(let n): head = "Read \(n.name)"
         case .filter(let f): head = "Filter \(f.predicate)"
-        case .project(let p): head = "Project " + zip(p.schema.fields, p.expressions).map { f, e in
-            e.description == f.name ? f.name : "\(f.name) := \(e)" }.joined(separator: ", ")
+        case .project(let p): head = projection(p.schema, p.expressions)
         case .aggregate(let a):
             let keys = a.groupKeys.map { a.input.schema[$0].name }
             let calls = a.calls.map { "\($0.function.rawValue)(\($0.argument?.description ?? "*"))" }
@@ -17,7 +16,7 @@ public enum PlanPrinter {
         case .join(let j): head = "Join \(j.kind.rawValue) on " + zip(j.leftKeys, j.rightKeys).map { l, r in
             "\(j.left.schema[l].name) = \(j.right.schema[r].name)" }.joined(separator: " and ")
         case .union(let u): head = "Union of \(u.inputs.count)"
-        case .distinct(let d): head = "Distinct" + (d.keys.isEmpty ? "" : " on [\(d.keys.map { d.input.schema[$0].name }.joined(separator: ", "))]")
+        case .distinct(let d): head = "Distinct" + columnList(d.keys, d.input.schema)
         case .sort(let s): head = "Sort " + sortKeys(s.keys, s.input.schema)
         case .limit(let l): head = "Limit \(l.count)"
         }
@@ -34,8 +33,7 @@ public enum PlanPrinter {
         case .scan(let s): head = "CSVScan \(s.source) columns [\(s.schema.names.joined(separator: ", "))]"
         case .node(let n): head = "SharedRead \(n.name) (computed once)"
         case .filter(let f): head = "Filter \(f.predicate)"
-        case .project(let p): head = "Project " + zip(p.schema.fields, p.expressions).map { f, e in
-            e.description == f.name ? f.name : "\(f.name) := \(e)" }.joined(separator: ", ")
+        case .project(let p): head = projection(p.schema, p.expressions)
         case .hashAggregate(let a):
             let keys = a.groupKeys.map { a.input.schema[$0].name }
             let calls = a.aggregates.map { "\($0.function.rawValue)(\($0.argument.map { a.input.schema[$0].name } ?? "*"))" }
@@ -43,13 +41,22 @@ public enum PlanPrinter {
         case .hashJoin(let j): head = "HashJoin \(j.kind.rawValue) build=right on " + zip(j.leftKeys, j.rightKeys).map { l, r in
             "\(j.left.schema[l].name) = \(j.right.schema[r].name)" }.joined(separator: " and ")
         case .union(let u): head = "Union of \(u.inputs.count)"
-        case .distinct(let d): head = "HashDistinct" + (d.keys.isEmpty ? "" : " on [\(d.keys.map { d.input.schema[$0].name }.joined(separator: ", "))]")
+        case .distinct(let d): head = "HashDistinct" + columnList(d.keys, d.input.schema)
         case .sort(let s): head = "Sort " + sortKeys(s.keys, s.input.schema)
         case .limit(let l): head = "Limit \(l.count)"
         }
         var lines = [pad + head, pad + "  -> " + schemaText(plan.schema)]
         for input in plan.inputs { lines += physical(input, indent: indent + 1) }
         return lines
+    }
+
+    static func projection(_ schema: Schema, _ expressions: [BoundExpr]) -> String {
+        "Project " + zip(schema.fields, expressions).map { f, e in e.description == f.name ? f.name : "\(f.name) := \(e)" }
+            .joined(separator: ", ")
+    }
+
+    static func columnList(_ keys: [Int], _ schema: Schema) -> String {
+        keys.isEmpty ? "" : " on [\(keys.map { schema[$0].name }.joined(separator: ", "))]"
     }
 
     static func sortKeys(_ keys: [SortKey], _ schema: Schema) -> String {

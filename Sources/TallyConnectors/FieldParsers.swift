@@ -124,47 +124,16 @@ enum FieldParsers {
 
     /// `YYYY-MM-DD`.
     static func date(_ b: FieldBytes) -> Outcome<Int32> {
-        guard let d = plainDate(b) else { return .invalid("\(quoted(b)) is not a valid date (expected YYYY-MM-DD)") }
+        guard let d = CivilDate.parseDate(b) else { return .invalid("\(quoted(b)) is not a valid date (expected YYYY-MM-DD)") }
         return .value(d)
     }
 
     /// `YYYY-MM-DD[ T]HH:MM[:SS[.ffffff]][Z]`.
     static func timestamp(_ b: FieldBytes) -> Outcome<Int64> {
-        // Fast path for the common `YYYY-MM-DD HH:MM:SS`; other shapes go to CivilDate.
-        if b.count == 19, b[10] == 32, b[13] == 58, b[16] == 58, let day = plainDate(FieldBytes(rebasing: b[0..<10])),
-           let hh = digits(b, 11, 2), let mi = digits(b, 14, 2), let ss = digits(b, 17, 2), hh < 24, mi < 60, ss < 60 {
-            return .value((Int64(day) * 86_400 + Int64(hh * 3600 + mi * 60 + ss)) * 1_000_000)
-        }
         guard let t = CivilDate.parseTimestamp(b) else {
             return .invalid("\(quoted(b)) is not a valid timestamp (expected YYYY-MM-DD HH:MM:SS)")
         }
         return .value(t)
-    }
-
-    /// `YYYY-MM-DD` as a day number; nil when malformed or not a calendar date. Same rules as
-    /// `CivilDate.parseDate`, written for byte buffers so it compiles to straight-line code.
-    private static func plainDate(_ b: FieldBytes) -> Int32? {
-        guard b.count == 10, b[4] == 45, b[7] == 45,
-              let y = digits(b, 0, 4), let m = digits(b, 5, 2), let d = digits(b, 8, 2), (1...12).contains(m), d >= 1
-        else { return nil }
-        let monthDays: Int
-        switch m {
-        case 2: monthDays = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: monthDays = 30
-        default: monthDays = 31
-        }
-        guard d <= monthDays else { return nil }
-        return CivilDate.days(year: y, month: m, day: d)
-    }
-
-    private static func digits(_ b: FieldBytes, _ at: Int, _ count: Int) -> Int? {
-        var v = 0
-        for i in at..<(at + count) {
-            let c = b[i]
-            guard c >= 48, c <= 57 else { return nil }
-            v = v * 10 + Int(c - 48)
-        }
-        return v
     }
 
     /// Whether `b` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
