@@ -181,4 +181,59 @@ import TallySpec
         #expect(nodeRefs(daily) == ["pos_sales"])
         #expect(scans(daily).isEmpty)
     }
+
+    @Test func sharedSourceOfTheSeedIsScannedForTheColumnsItsConsumersUse() throws {
+        let (pipeline, _) = compileText(try seedPipelineText())
+        let planner = PhysicalPlanner(try #require(pipeline))
+        guard case .scan(let pos) = planner.planShared("pos_sales") else {
+            Issue.record("pos_sales is computed by a scan")
+            return
+        }
+        // daily_sales reads sku and quantity, products sku, product_name and category:
+        // transaction_id, store_id, unit_price and sold_at are never parsed.
+        #expect(pos.schema.names == ["sku", "product_name", "category", "quantity"])
+        #expect(pos.columns == [2, 3, 4, 5])
+    }
+
+    /// Every `.node` reference must present exactly the schema the shared plan produces, for every sink
+    /// and shared plan of the seed pipeline and of a spec with a chain of shared nodes.
+    @Test func nodeReferencesAgreeWithTheSharedPlans() throws {
+        let chain = miniSpec("""
+        transforms:
+          a:
+            from: pos_sales
+            steps:
+              - derive: {revenue: "quantity * unit_price"}
+          b:
+            from: a
+            steps:
+              - aggregate: {group_by: [sku], measures: {revenue: sum(revenue)}}
+          c:
+            from: a
+            steps:
+              - filter: store_id = 'S1'
+              - select: [sku, quantity]
+        sinks:
+          b_out: {type: csv, from: b, path: out/b.csv}
+          b_copy: {type: csv, from: b, path: out/b2.csv}
+          c_out: {type: csv, from: c, path: out/c.csv}
+          inv: {type: csv, from: inventory, path: out/inv.csv}
+
+        """)
+        for text in [try seedPipelineText(), chain] {
+            let (pipeline, diags) = compileText(text)
+            let p = try #require(pipeline, "\(diags)")
+            let planner = PhysicalPlanner(p)
+            var plans = p.sinks.map { planner.planSink($0) }
+            plans += planner.shared.sorted().map { planner.planShared($0) }
+            for plan in plans {
+                for ref in collect(plan, { if case .node(let n) = $0 { n } else { nil } }) {
+                    #expect(ref.schema == planner.planShared(ref.name).schema, "reference to \(ref.name)")
+                }
+            }
+            for sink in p.sinks {
+                #expect(planner.planSink(sink).schema == sink.schema, "sink \(sink.name)")
+            }
+        }
+    }
 }
