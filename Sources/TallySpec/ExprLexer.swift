@@ -79,7 +79,10 @@ struct ExprLexer {
                 }
             }
         }
-        tokens.append(Token(kind: .end, offset: scalars.count, length: 1))
+        // The end sits just past the last character that is not white space (a block scalar ends with a newline).
+        var end = scalars.count
+        while end > 0, scalars[end - 1].properties.isWhitespace { end -= 1 }
+        tokens.append(Token(kind: .end, offset: end, length: 1))
         return tokens
     }
 

@@ -183,8 +183,10 @@ public struct ExprParser {
         let start = current
         if accept(symbol: "-") {
             let operand = try unary()
-            if case .literal(.integer(let digits)) = operand.kind { return node(.literal(.integer("-" + digits)), from: start) }
-            if case .literal(.decimal(let digits)) = operand.kind { return node(.literal(.decimal("-" + digits)), from: start) }
+            // A minus folds into a number literal, so `-9223372036854775808` is in range.
+            func negated(_ digits: String) -> String { digits.hasPrefix("-") ? String(digits.dropFirst()) : "-" + digits }
+            if case .literal(.integer(let digits)) = operand.kind { return node(.literal(.integer(negated(digits))), from: start) }
+            if case .literal(.decimal(let digits)) = operand.kind { return node(.literal(.decimal(negated(digits))), from: start) }
             return node(.unary(.minus, operand), from: start)
         }
         if accept(symbol: "+") { return try unary() }

@@ -16,34 +16,37 @@ public struct ExprSource: Sendable, Hashable {
     public var text: String
     /// The span of the whole scalar.
     public var span: Span
-    /// Where each line of `text` starts in the file.
-    public var lineStarts: [SourceLocation]
+    /// The file position of each Unicode scalar of `text`, then the position just past it.
+    public var positions: [SourceLocation]
 
-    public init(text: String, span: Span, lineStarts: [SourceLocation]) {
+    public init(text: String, span: Span, positions: [SourceLocation]) {
         self.text = text
         self.span = span
-        self.lineStarts = lineStarts.isEmpty ? [span.start] : lineStarts
+        self.positions = positions
+    }
+
+    /// An expression written on one line, its first character at `span.start`.
+    public init(text: String, span: Span) {
+        let count = text.unicodeScalars.count
+        self.init(text: text, span: span, positions: (0...count).map {
+            SourceLocation(line: span.start.line, column: span.start.column + $0)
+        })
     }
 
     public init(_ scalar: YAMLScalar, span: Span) {
-        self.init(text: scalar.value, span: span, lineStarts: scalar.lineStarts)
+        self.init(text: scalar.value, span: span, positions: scalar.positions)
     }
 
     /// The span of `length` scalars starting at scalar offset `offset` of `text`.
     public func span(offset: Int, length: Int) -> Span {
-        var line = 0
-        var column = 0
-        for (i, scalar) in text.unicodeScalars.enumerated() {
-            if i == offset { break }
-            if scalar == "\n" {
-                line += 1
-                column = 0
-            } else {
-                column += 1
-            }
+        guard !positions.isEmpty else { return span }
+        let start = positions[min(max(offset, 0), positions.count - 1)]
+        let lastIndex = offset + max(length, 1) - 1
+        var end = SourceLocation(line: start.line, column: start.column + max(length, 1))
+        if lastIndex < positions.count - 1 {
+            let last = positions[lastIndex]
+            if last.line == start.line { end = SourceLocation(line: last.line, column: last.column + 1) }
         }
-        let base = line < lineStarts.count ? lineStarts[line] : (lineStarts.last ?? span.start)
-        let start = SourceLocation(line: base.line, column: base.column + column)
-        return Span(file: span.file, start: start, end: SourceLocation(line: start.line, column: start.column + max(length, 1)))
+        return Span(file: span.file, start: start, end: end)
     }
 }

@@ -5,18 +5,19 @@ public enum ScalarStyle: Sendable, Hashable {
     case plain, singleQuoted, doubleQuoted, literal, folded
 }
 
-/// A YAML scalar: its text, how it was written and where its content starts.
+/// A YAML scalar: its text, how it was written and where each of its characters is in the file.
 public struct YAMLScalar: Sendable, Hashable {
     public var value: String
     public var style: ScalarStyle
-    /// Where each line of `value` begins in the file, for mapping offsets in the value (such as an
-    /// expression's tokens) back to exact positions. Exact for single-line and block scalars.
-    public var lineStarts: [SourceLocation]
+    /// The file position of each Unicode scalar of `value`, then the position just past the value.
+    /// Escapes, doubled quotes, folded lines and block indentation are accounted for, so an offset in
+    /// the value (such as an expression token's) maps back to its exact place in the file.
+    public var positions: [SourceLocation]
 
-    public init(value: String, style: ScalarStyle, lineStarts: [SourceLocation]) {
+    public init(value: String, style: ScalarStyle, positions: [SourceLocation]) {
         self.value = value
         self.style = style
-        self.lineStarts = lineStarts
+        self.positions = positions
     }
 
     /// Whether this is a plain `null`, `~` or empty scalar.

@@ -61,8 +61,9 @@ private struct TreeBuilder {
     let file: String
     let source: [UInt8]
     let limit: Int
-    /// Byte offset where each source line starts.
-    let lineOffsets: [Int]
+    /// The source as Unicode scalars (libyaml counts columns in characters) and where each line starts in it.
+    let text: [Unicode.Scalar]
+    let lineStarts: [Int]
     var stack: [Frame] = []
     var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     var root: YAMLNode?
@@ -73,9 +74,10 @@ private struct TreeBuilder {
         self.file = file
         self.source = source
         self.limit = limit
-        var offsets = [0]
-        for (i, b) in source.enumerated() where b == 10 { offsets.append(i + 1) }
-        lineOffsets = offsets
+        text = Array(String(decoding: source, as: UTF8.self).unicodeScalars)
+        var starts = [0]
+        for (i, c) in text.enumerated() where c == "\n" { starts.append(i + 1) }
+        lineStarts = starts
     }
 
     func location(_ mark: yaml_mark_t) -> SourceLocation {
@@ -99,7 +101,10 @@ private struct TreeBuilder {
                                         span: Span(file: file, start: c, end: SourceLocation(line: c.line, column: c.column + 1))))
         }
         let hint: String
-        if problem.contains("tab") {
+        let problemLine = Int(parser.problem_mark.line)
+        let lineText = problemLine < lineStarts.count ? text[lineStarts[problemLine]...].prefix { $0 != "\n" } : []
+        let indentedWithTab = lineText.prefix { $0 == " " || $0 == "\t" }.contains("\t")
+        if problem.contains("tab") || indentedWithTab {
             hint = "indent with spaces; YAML does not allow tabs for indentation"
         } else if problem.contains("mapping values are not allowed") {
             hint = "quote a value that contains `: ` or fix the indentation of this key"
@@ -134,7 +139,9 @@ private struct TreeBuilder {
             default: .plain
             }
             let sp = span(event)
-            let node = YAMLNode(.scalar(YAMLScalar(value: value, style: style, lineStarts: lineStarts(of: sp, style: style))), span: sp)
+            let positions = ScalarPositions(text: text, lineStarts: lineStarts)
+                .locate(value, span: sp, style: style, parentIndent: parentIndent)
+            let node = YAMLNode(.scalar(YAMLScalar(value: value, style: style, positions: positions)), span: sp)
             return add(node, size: 1, anchor: Self.string(s.anchor))
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
@@ -142,7 +149,7 @@ private struct TreeBuilder {
                 return Diagnostics([Diagnostic(.yamlSyntax, "unknown alias `*\(name)`", at: span(event),
                                                hint: Suggestion.hint(for: name, in: Array(anchors.keys), kind: "anchor"))])
             }
-            return add(target.node, size: target.size, anchor: nil)
+            return add(target.node, size: target.size, anchor: nil, at: span(event))
         case YAML_SEQUENCE_START_EVENT:
             stack.append(.sequence(items: [], start: location(event.start_mark), anchor: Self.string(event.data.sequence_start.anchor), size: 1))
         case YAML_MAPPING_START_EVENT:
@@ -163,7 +170,7 @@ private struct TreeBuilder {
     }
 
     /// Attaches a finished node to the open collection (or makes it the root).
-    mutating func add(_ node: YAMLNode, size: Int, anchor: String?) -> Diagnostics? {
+    mutating func add(_ node: YAMLNode, size: Int, anchor: String?, at site: Span? = nil) -> Diagnostics? {
         if let anchor { anchors[anchor] = (node, size) }
         guard let top = stack.popLast() else {
             root = node
@@ -173,7 +180,7 @@ private struct TreeBuilder {
         case .sequence(var items, let start, let a, let total):
             items.append(node)
             stack.append(.sequence(items: items, start: start, anchor: a, size: total + size))
-            return checkSize(total + size, at: node.span)
+            return checkSize(total + size, at: site ?? node.span)
         case .mapping(var pairs, let pending, let start, let a, let total):
             if let key = pending {
                 if let name = key.scalar?.value, name != "<<",
@@ -189,7 +196,15 @@ private struct TreeBuilder {
             } else {
                 stack.append(.mapping(pairs: pairs, pendingKey: node, start: start, anchor: a, size: total + size))
             }
-            return checkSize(total + size, at: node.span)
+            return checkSize(total + size, at: site ?? node.span)
+        }
+    }
+
+    /// The indentation of the collection a new node goes into (for block scalars' indentation indicators).
+    var parentIndent: Int {
+        switch stack.last {
+        case .sequence(_, let start, _, _)?, .mapping(_, _, let start, _, _)?: start.column - 1
+        case nil: 0
         }
     }
 
@@ -216,30 +231,5 @@ private struct TreeBuilder {
             }
         }
         return result
-    }
-
-    /// Where each line of a scalar's value starts in the source.
-    func lineStarts(of span: Span, style: ScalarStyle) -> [SourceLocation] {
-        switch style {
-        case .plain:
-            return [span.start]
-        case .singleQuoted, .doubleQuoted:
-            return [SourceLocation(line: span.start.line, column: span.start.column + 1)]
-        case .literal, .folded:
-            // Content begins on the line after the `|` / `>` indicator, at the block's indentation.
-            var starts: [SourceLocation] = []
-            var line = span.start.line + 1
-            var indent: Int?
-            while line <= lineOffsets.count, line < span.end.line || (line == span.end.line && span.end.column > 1) {
-                let lineStart = lineOffsets[line - 1]
-                var i = lineStart
-                while i < source.count, source[i] == 32 { i += 1 }
-                let isBlank = i >= source.count || source[i] == 10 || source[i] == 13
-                if indent == nil, !isBlank { indent = i - lineStart }
-                starts.append(SourceLocation(line: line, column: (indent ?? (i - lineStart)) + 1))
-                line += 1
-            }
-            return starts.isEmpty ? [span.start] : starts
-        }
     }
 }

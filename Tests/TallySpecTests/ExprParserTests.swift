@@ -96,13 +96,10 @@ import TallyDiagnostics
         #expect(range(name.span) == "1:1-1:6")
     }
 
-    /// `-(-5)` is 5; the parser folds the minus into the literal's text twice and produces `--5`,
-    /// which the type checker then reports as an out-of-range integer (E306).
+    /// `-(-5)` is 5: a minus folded into a literal that is already negative removes its sign.
     @Test func doubleNegationOfALiteral() throws {
-        let e = try parseExpr("-(-5)")
-        withKnownIssue("unary minus over a parenthesised negative literal yields the literal text `--5`") {
-            #expect(["(- -5)", "5"].contains(sx(e)), "parsed as \(sx(e))")
-        }
+        #expect(sx(try parseExpr("-(-5)")) == "5")
+        #expect(sx(try parseExpr("- -1.5")) == "1.5")
         #expect(sx(try parseExpr("-(-x)")) == "(- (- x))")
     }
 

@@ -62,27 +62,22 @@ import TallyDiagnostics
         #expect(pos(e.span.start) == "2:3")
     }
 
-    /// Known position bugs: the offset-to-position mapping of `ExprSource` assumes the value's
-    /// characters map one-to-one onto the source, which escapes, folding and indentation indicators break.
+    /// Positions survive escapes, doubled quotes, folding, indentation indicators and the end of a block.
     @Test(arguments: [
         // `''` in a single-quoted scalar is one character of the value but two in the file:
-        // the end of `sku = ''a'' and` is column 23 (the closing quote), reported at 21.
+        // the end of `sku = ''a'' and` is column 23 (the closing quote).
         ("expr: 'sku = ''a'' and'\n", "1:23"),
-        // `\"` in a double-quoted scalar: `"my col" +` ends at column 20, reported at 18.
+        // `\"` in a double-quoted scalar: `"my col" +` ends at column 20.
         ("expr: \"\\\"my col\\\" +\"\n", "1:20"),
-        // A folded block joins lines with spaces: the `)` on line 3 is reported on line 2 (2:15).
+        // A folded block joins lines with spaces: the `)` is on line 3.
         ("expr: >\n  a > 1 and\n  b ) c\n", "3:5"),
-        // An explicit indentation indicator keeps extra spaces in the value, shifting columns by one:
-        // the `)` at 3:8 is reported at 3:9.
+        // An explicit indentation indicator keeps extra spaces in the value: the `)` is at 3:8.
         ("expr: |2\n   x = 1 and\n   y + )\n", "3:8"),
-        // The end of a literal block (after its final newline) is reported at the start of the last line (3:3)
-        // instead of just past `+`.
+        // The end of a literal block is just past `+`, not after the block's final newline.
         ("expr: |\n  a > 1 and\n  b +\n", "3:6"),
     ])
-    func knownPositionBugs(yaml: String, expected: String) throws {
+    func positionsThroughEscapesFoldingAndIndentation(yaml: String, expected: String) throws {
         let d = try errorOfExpr(in: yaml)
-        withKnownIssue("ExprSource maps value offsets to wrong file positions for this scalar style") {
-            #expect(pos(d.span.start) == expected)
-        }
+        #expect(pos(d.span.start) == expected)
     }
 }

@@ -56,8 +56,7 @@ func keyNode(_ node: YAMLNode, _ key: String) throws -> YAMLNode {
 /// An expression source for `text` as if written at 1:1 of a one-line file.
 func exprSource(_ text: String) -> ExprSource {
     let start = Loc(line: 1, column: 1)
-    return ExprSource(text: text, span: Span(file: "e", start: start, end: Loc(line: 1, column: 1 + text.unicodeScalars.count)),
-                      lineStarts: [start])
+    return ExprSource(text: text, span: Span(file: "e", start: start, end: Loc(line: 1, column: 1 + text.unicodeScalars.count)))
 }
 
 /// Parses an expression that must be valid.
@@ -124,4 +123,12 @@ func fixtureText(_ name: String) throws -> String {
 func seedPipelineText() throws -> String {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     return try String(contentsOf: root.appendingPathComponent("pipelines/retail_inventory_reconciliation.yaml"), encoding: .utf8)
+}
+
+/// Where each line of a scalar's value starts in the file (a trailing newline starts no line).
+func lineStarts(_ scalar: YAMLScalar) -> [Loc] {
+    let chars = Array(scalar.value.unicodeScalars)
+    var starts = [scalar.positions[0]]
+    for (i, c) in chars.enumerated() where c == "\n" && i + 1 < chars.count { starts.append(scalar.positions[i + 1]) }
+    return starts
 }

@@ -68,14 +68,14 @@ import TallyDiagnostics
         #expect(pos(try walk(root, "list", "1").span.start) == "6:5")
     }
 
-    @Test func scalarStylesAndLineStartsOfFlowScalars() throws {
+    @Test func scalarStylesAndPositionsOfFlowScalars() throws {
         let plain = try #require(try walk(root, "name").scalar)
         #expect(plain.style == .plain)
-        #expect(plain.lineStarts.map(pos) == ["1:7"])
+        #expect(lineStarts(plain).map(pos) == ["1:7"])
         let quoted = try #require(try walk(root, "tags", "2").scalar)
         #expect(quoted.style == .doubleQuoted)
         // Content starts after the opening quote.
-        #expect(quoted.lineStarts.map(pos) == ["2:16"])
+        #expect(lineStarts(quoted).map(pos) == ["2:16"])
     }
 
     @Test func quotedScalarsAreUnescaped() throws {
@@ -97,7 +97,7 @@ import TallyDiagnostics
     }
 }
 
-/// `lineStarts` of block scalars: where each line of the value starts in the file.
+/// Positions of block scalars' characters: where each line of the value starts in the file.
 @Suite struct BlockScalarTests {
     @Test func literalBlockLineStartsUseTheBlockIndentation() throws {
         let node = try parseYAML("""
@@ -111,7 +111,7 @@ import TallyDiagnostics
         let a = try #require(try walk(node, "a").scalar)
         #expect(a.style == .literal)
         #expect(a.value == "line one\n  indented more\nline three\n")
-        #expect(a.lineStarts.map(pos) == ["2:3", "3:3", "4:3"])
+        #expect(lineStarts(a).map(pos) == ["2:3", "3:3", "4:3"])
         #expect(pos(try walk(node, "a").span.start) == "1:4")
     }
 
@@ -126,20 +126,23 @@ import TallyDiagnostics
         let b = try #require(try walk(node, "top", "b").scalar)
         #expect(b.style == .folded)
         #expect(b.value == "folded one folded two")
-        #expect(b.lineStarts.map(pos) == ["3:5", "4:5"])
+        // Folding joins the lines: the second source line's text starts at offset 11 of the value.
+        #expect(pos(b.positions[0]) == "3:5")
+        #expect(pos(b.positions[11]) == "4:5")
     }
 
     @Test func blankLinesInsideABlockGetAStartToo() throws {
         let node = try parseYAML("d: |\n  x\n\n  y\n")
         let d = try #require(try walk(node, "d").scalar)
         #expect(d.value == "x\n\ny\n")
-        #expect(d.lineStarts.map(pos) == ["2:3", "3:3", "4:3"])
+        // The blank line has no content: its line break is at its first column.
+        #expect(lineStarts(d).map(pos) == ["2:3", "3:1", "4:3"])
     }
 
     @Test func blockAtEndOfFileWithoutNewline() throws {
         let node = try parseYAML("f: |-\n  a > 1 and\n  b")
         let f = try #require(try walk(node, "f").scalar)
         #expect(f.value == "a > 1 and\nb")
-        #expect(f.lineStarts.map(pos) == ["2:3", "3:3"])
+        #expect(lineStarts(f).map(pos) == ["2:3", "3:3"])
     }
 }
