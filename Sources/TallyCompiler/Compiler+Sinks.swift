@@ -8,11 +8,12 @@ extension Compiler {
         let known = spec.sources.map(\.name.value) + spec.transforms.map(\.name.value)
         guard known.contains(sink.input.value) else {
             diags.error(.unknownSource, "sink `\(sink.name.value)` reads unknown transform `\(sink.input.value)`", at: sink.input.span,
-                        hint: Suggestion.hint(for: sink.input.value, in: known, kind: "source or transform"))
+                        hint: Suggestion.hint(for: sink.input.value, in: known, kind: "source or transform", plural: "sources and transforms"))
             return nil
         }
         referenced.insert(sink.input.value)
-        guard let schema = schemas[sink.input.value] else { return nil }
+        // When the input failed to compile its schema is unknown; the sink's own settings are still checked.
+        let schema = schemas[sink.input.value]
         let kind: CompiledSink.Kind
         switch sink.kind {
         case .csv(let csv):
@@ -27,12 +28,13 @@ extension Compiler {
             }
             kind = .csv(path: path, partitioned: csv.partitioned, delimiter: delimiter)
         case .warehouse(let w):
-            guard let mode = loadMode(w, schema: schema, sink: sink.name.value) else { return nil }
+            let mode = loadMode(w, schema: schema, sink: sink.name.value)
             guard Self.isSQLIdentifier(w.table.value) else {
                 diags.error(.invalidValue, "`\(w.table.value)` is not a valid table name", at: w.table.span,
                             hint: "table names start with a letter or `_` and contain only letters, digits and `_`")
                 return nil
             }
+            guard let mode, let schema else { return nil }
             for f in schema.fields where !Self.isSQLIdentifier(f.name) {
                 diags.error(.sinkSchema, "column `\(f.name)` cannot be a warehouse column name", at: sink.input.span,
                             hint: "rename it to letters, digits and `_`")
@@ -43,6 +45,7 @@ extension Compiler {
             guard let alert = compileAlert(a, schema: schema, sink: sink) else { return nil }
             kind = alert
         }
+        guard let schema else { return nil }
         return CompiledSink(name: sink.name.value, input: sink.input.value, schema: schema, kind: kind, span: sink.span)
     }
 
@@ -50,7 +53,8 @@ extension Compiler {
         SpecDecoder.isIdentifier(s) && s.utf8.count <= 63
     }
 
-    mutating func loadMode(_ w: WarehouseSinkDecl, schema: Schema, sink: String) -> LoadMode? {
+    /// The load mode; nil (after reporting) when it is invalid or when its columns cannot be checked.
+    mutating func loadMode(_ w: WarehouseSinkDecl, schema: Schema?, sink: String) -> LoadMode? {
         switch w.mode.value {
         case "replace":
             return .replace
@@ -60,7 +64,7 @@ extension Compiler {
                             hint: "add `key: [id]`: the columns that identify a row")
                 return nil
             }
-            guard let idx = columns(w.key, in: schema, of: "the rows of sink `\(sink)`") else { return nil }
+            guard let schema, let idx = columns(w.key, in: schema, of: "the rows of sink `\(sink)`") else { return nil }
             return .merge(keys: idx.map { schema[$0].name })
         case "replace_partition":
             guard let column = w.partitionBy else {
@@ -68,7 +72,7 @@ extension Compiler {
                             hint: "add `partition_by: date_key`: the date column holding the run date")
                 return nil
             }
-            guard let idx = columns([column], in: schema, of: "the rows of sink `\(sink)`") else { return nil }
+            guard let schema, let idx = columns([column], in: schema, of: "the rows of sink `\(sink)`") else { return nil }
             guard schema[idx[0]].type == .date else {
                 diags.error(.sinkSchema, "partition column `\(column.value)` is \(schema[idx[0]].type), not date", at: column.span,
                             hint: "derive it from the run date: `\(column.value): $run_date`")
@@ -82,10 +86,10 @@ extension Compiler {
         }
     }
 
-    mutating func compileAlert(_ a: AlertSinkDecl, schema: Schema, sink: SinkDecl) -> CompiledSink.Kind? {
+    mutating func compileAlert(_ a: AlertSinkDecl, schema: Schema?, sink: SinkDecl) -> CompiledSink.Kind? {
         var when: BoundExpr?
-        var ok = true
-        if let w = a.when {
+        var ok = schema != nil
+        if let w = a.when, let schema {
             var c = checker(schema, "the `when` of alert `\(sink.name.value)`")
             when = c.checkPredicate(w)
             absorb(c)
@@ -100,9 +104,8 @@ extension Compiler {
             }
         }
         var parts: [MessagePart] = []
-        if let m = a.message {
-            guard let p = messageParts(m, schema: schema) else { return nil }
-            parts = p
+        if let m = a.message, let schema {
+            if let p = messageParts(m, schema: schema) { parts = p } else { ok = false }
         }
         var output: String?
         if let o = a.output, o.value != "stdout" {

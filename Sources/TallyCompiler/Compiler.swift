@@ -153,7 +153,7 @@ public struct Compiler {
         func check(_ ref: Located<String>) -> Bool {
             if known.contains(ref.value) { return true }
             diags.error(.unknownSource, "unknown source or transform `\(ref.value)`", at: ref.span,
-                        hint: Suggestion.hint(for: ref.value, in: known, kind: "source or transform"))
+                        hint: Suggestion.hint(for: ref.value, in: known, kind: "source or transform", plural: "sources and transforms"))
             return false
         }
         var edges: [String: [Located<String>]] = [:]

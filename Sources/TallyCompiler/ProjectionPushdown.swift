@@ -47,9 +47,11 @@ struct ProjectionPushdown {
             return (.hashAggregate(HashAggregateExec(input: input, groupKeys: a.groupKeys.map { m[$0]! }, aggregates: calls,
                                                      schema: a.schema)), identity)
         case .hashJoin(let j):
+            // Keep only the output columns needed above; each side then reads its keys and those.
+            let keep = j.output.indices.filter(required.contains)
             var leftNeed = Set(j.leftKeys)
             var rightNeed = Set(j.rightKeys)
-            for c in j.output {
+            for c in keep.map({ j.output[$0] }) {
                 switch c {
                 case .left(let i): leftNeed.insert(i)
                 case .right(let i): rightNeed.insert(i)
@@ -58,15 +60,17 @@ struct ProjectionPushdown {
             }
             let (left, lm) = prune(j.left, required: leftNeed)
             let (right, rm) = prune(j.right, required: rightNeed)
-            let output = j.output.map { c -> JoinColumn in
-                switch c {
+            let output = keep.map { k -> JoinColumn in
+                switch j.output[k] {
                 case .left(let i): .left(lm[i]!)
                 case .right(let i): .right(rm[i]!)
                 case .coalesce(let l, let r): .coalesce(left: lm[l]!, right: rm[r]!)
                 }
             }
+            let map = Dictionary(uniqueKeysWithValues: keep.enumerated().map { ($0.element, $0.offset) })
             return (.hashJoin(HashJoinExec(left: left, right: right, kind: j.kind, leftKeys: j.leftKeys.map { lm[$0]! },
-                                           rightKeys: j.rightKeys.map { rm[$0]! }, output: output, schema: j.schema)), identity)
+                                           rightKeys: j.rightKeys.map { rm[$0]! }, output: output,
+                                           schema: Schema(keep.map { j.schema[$0] }))), map)
         case .union(let u):
             let all = Set(plan.schema.fields.indices)
             return (.union(UnionExec(inputs: u.inputs.map { prune($0, required: all).plan })), identity)

@@ -13,12 +13,15 @@ public enum Suggestion {
         return d <= limit ? candidate : nil
     }
 
-    /// A hint sentence: "did you mean `x`?" or a list of what is available.
-    public static func hint(for name: String, in candidates: [String], kind: String) -> String {
+    /// A hint sentence: "did you mean `x`?" or a list of what is available. `plural` defaults to
+    /// `kind` + "s" ("-y" after a consonant becomes "-ies").
+    public static func hint(for name: String, in candidates: [String], kind: String, plural: String? = nil) -> String {
         if let c = closest(to: name, in: candidates) { return "did you mean `\(c)`?" }
         if candidates.isEmpty { return "no \(kind) is defined here" }
+        let consonantY = kind.hasSuffix("y") && !"aeiou".contains(kind.dropLast().last ?? "a")
+        let kinds = plural ?? (consonantY ? kind.dropLast() + "ies" : kind + "s")
         let shown = candidates.prefix(8).map { "`\($0)`" }.joined(separator: ", ")
-        return "available \(kind)s: \(shown)\(candidates.count > 8 ? ", ..." : "")"
+        return "available \(kinds): \(shown)\(candidates.count > 8 ? ", ..." : "")"
     }
 
     /// Levenshtein distance with transpositions counted as one edit.

@@ -95,11 +95,18 @@ struct MappingReader {
             diags.error(.wrongValueType, "\(what) must be a string, found \(describe(node))", at: node.span)
             return nil
         }
-        return Located(s.value, at: node.span)
+        return Located(s.value, at: contentSpan(node))
+    }
+
+    /// The span of a scalar's text: inside the quotes of a quoted scalar on one line.
+    static func contentSpan(_ node: YAMLNode) -> Span {
+        guard let s = node.scalar, s.style == .singleQuoted || s.style == .doubleQuoted,
+              node.span.start.line == node.span.end.line, let first = s.positions.first, let end = s.positions.last else { return node.span }
+        return Span(file: node.span.file, start: first, end: end)
     }
 
     static func names(_ node: YAMLNode, what: String, into diags: inout Diagnostics) -> [Located<String>]? {
-        if let s = node.scalar, !s.isNull { return [Located(s.value, at: node.span)] }
+        if let s = node.scalar, !s.isNull { return [Located(s.value, at: contentSpan(node))] }
         guard let items = node.sequence else {
             diags.error(.wrongValueType, "\(what) must be a list of names, found \(describe(node))", at: node.span,
                         hint: "write `[a, b]`")

@@ -40,12 +40,10 @@ import TallySpec
         #expect(d.message == "`${nope}` in path does not name a parameter")
     }
 
-    /// In a quoted path the scalar's span starts at the quote, so the reference is reported one column early.
+    /// In a quoted path the reference is reported at its `$`, inside the quotes.
     @Test func unresolvedSubstitutionInAQuotedPath() {
         let (_, diags) = compileText(spec(path: "\"raw/${nope}.csv\""))
-        withKnownIssue("E207 offset is taken from the scalar span, not its content (off by one for quoted scalars)") {
-            #expect(errorKeys(diags) == ["E207@3:16"])
-        }
+        #expect(errorKeys(diags) == ["E207@3:16"])
         #expect(diags.errors.map(\.code) == [.unresolvedSubstitution])
     }
 
@@ -108,9 +106,10 @@ import TallySpec
         #expect(schema.names == ["transaction_id", "store_id", "sku", "product_name", "Quantity", "unit_price", "sold_at"])
     }
 
+    /// The error points at the name inside its quotes.
     @Test func deriveOfAnInvalidColumnName() {
         let (_, diags) = compileText(deriveSpec(["\"bad name\"": "1"]))
-        #expect(errorKeys(diags) == ["E106@16:11"])
+        #expect(errorKeys(diags) == ["E106@16:12"])
     }
 
     @Test func selectingTheSameColumnTwiceIsAnError() {
@@ -244,9 +243,7 @@ import TallySpec
         """))
         #expect(severity.errors.first?.hint?.hasSuffix("`info`, `warning`, `critical`") == true)
         #expect(node.errors.first?.hint?.hasSuffix("`pos_sales`, `inventory`, `t`") == true)
-        withKnownIssue("plurals are built as kind + \"s\": \"severitys\", \"source or transforms\"") {
-            #expect(severity.errors.first?.hint == "available severities: `info`, `warning`, `critical`")
-            #expect(node.errors.first?.hint == "available sources and transforms: `pos_sales`, `inventory`, `t`")
-        }
+        #expect(severity.errors.first?.hint == "available severities: `info`, `warning`, `critical`")
+        #expect(node.errors.first?.hint == "available sources and transforms: `pos_sales`, `inventory`, `t`")
     }
 }

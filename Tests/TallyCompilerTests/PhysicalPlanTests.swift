@@ -120,9 +120,7 @@ import TallySpec
         """)
         let bySource = Dictionary(uniqueKeysWithValues: scans(p).map { ($0.source, $0.columns) })
         #expect(bySource["pos_sales"] == [2, 4])
-        withKnownIssue("a hash join keeps every column of its output, so pushdown stops at joins") {
-            #expect(bySource["inventory"] == [0, 1])
-        }
+        #expect(bySource["inventory"] == [0, 1])
         #expect(p.schema.description == "(sku: string not null, closing: int not null)")
     }
 

@@ -181,16 +181,12 @@ import TallySpec
         #expect(diags.errors.first?.message == message)
     }
 
-    /// `-(-5)` and `-(-1.5)` are valid; the parser folds both minus signs into the literal text, and the
-    /// checker reports "integer literal --5 is outside the 64-bit range" / "decimal literal --1.5 has more
-    /// than 38 digits" (E306).
+    /// `-(-5)` and `-(-1.5)` are valid literals.
     @Test func doubleNegationOfLiterals() {
         let (_, ints) = compileText(deriveSpec(["x": "-(-5)"]))
         let (_, decimals) = compileText(deriveSpec(["x": "-(-1.5)"]))
-        withKnownIssue("`-(-5)` is reported as E306 `integer literal --5 is outside the 64-bit range`") {
-            #expect(!ints.hasErrors, "\(ints)")
-            #expect(!decimals.hasErrors, "\(decimals)")
-        }
+        #expect(!ints.hasErrors, "\(ints)")
+        #expect(!decimals.hasErrors, "\(decimals)")
     }
 
     @Test func oneMistakeIsReportedOnceNotByEveryEnclosingNode() {
