@@ -33,6 +33,7 @@ let package = Package(
             name: "tally",
             dependencies: ["TallyRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        .testTarget(name: "TallyDiagnosticsTests", dependencies: ["TallyDiagnostics"]),
         .testTarget(name: "TallySpecTests", dependencies: ["TallySpec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TallyCompilerTests", dependencies: ["TallyCompiler"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine"]),

@@ -10,7 +10,11 @@ public enum Suggestion {
         }
         guard let (candidate, d) = best else { return nil }
         let limit = max(1, min(3, (target.count + 1) / 3))
-        return d <= limit ? candidate : nil
+        if d <= limit { return candidate }
+        // A name that is one `_`-separated word of exactly one candidate (`qty` for `qty_sold`).
+        let word = name.lowercased()
+        let containing = candidates.filter { $0.lowercased().split(separator: "_").contains { $0 == word } }
+        return containing.count == 1 ? containing[0] : nil
     }
 
     /// A hint sentence: "did you mean `x`?" or a list of what is available. `plural` defaults to
