@@ -7,15 +7,31 @@ import TallyConnectors
 public struct Explainer {
     public let pipeline: CompiledPipeline
     public let root: String
+    let planner: PhysicalPlanner
 
     public init(pipeline: CompiledPipeline, root: String) {
         self.pipeline = pipeline
         self.root = root
+        planner = PhysicalPlanner(pipeline)
+    }
+
+    /// The output formats of `tally explain`.
+    public enum Format: String, CaseIterable, Sendable {
+        case text, json, dot, mermaid
+    }
+
+    /// The explanation in `format`.
+    public func render(_ format: Format) -> String {
+        switch format {
+        case .text: render()
+        case .json: renderJSON()
+        case .dot: renderDot()
+        case .mermaid: renderMermaid()
+        }
     }
 
     /// Sources whose path matches no file for this date: a run would fail on them.
     public var missingInputs: [CompiledSource] {
-        let planner = PhysicalPlanner(pipeline)
         let used = Set(pipeline.sinks.flatMap { scans(planner.planSink($0)) } + planner.shared.flatMap { scans(planner.planShared($0)) })
         return pipeline.sources.filter { used.contains($0.name) && FileMatcher.match($0.path, root: root).isEmpty }
     }
@@ -26,7 +42,6 @@ public struct Explainer {
     }
 
     public func render() -> String {
-        let planner = PhysicalPlanner(pipeline)
         var out: [String] = []
         out.append("pipeline \(pipeline.name) (\(pipeline.file)) for \(CivilDate.format(days: pipeline.runDate)), root \(root)")
         out.append("")

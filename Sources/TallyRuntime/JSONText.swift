@@ -39,3 +39,8 @@ enum JSONText {
         "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 }
+
+extension JSONText {
+    /// `[a, b]` from already-encoded values.
+    static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
+}

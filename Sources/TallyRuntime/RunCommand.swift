@@ -22,11 +22,11 @@ public enum RunCommand {
     }
 
     public static func explain(specPath: String, options: CompilerOptionsInput, root: String, color: Bool,
-                               out: (String) -> Void, err: (String) -> Void) -> Int32 {
+                               format: Explainer.Format = .text, out: (String) -> Void, err: (String) -> Void) -> Int32 {
         let (pipeline, code) = compile(specPath, options, color: color, err: err)
         guard let pipeline else { return code }
         let explainer = Explainer(pipeline: pipeline, root: root)
-        out(explainer.render())
+        out(explainer.render(format))
         let missing = explainer.missingInputs
         for s in missing { err("error: source `\(s.name)`: no files match `\(s.path)` under `\(root)`") }
         return missing.isEmpty ? 0 : 1

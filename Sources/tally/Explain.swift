@@ -1,6 +1,8 @@
 import ArgumentParser
 import TallyRuntime
 
+extension Explainer.Format: ExpressibleByArgument {}
+
 /// `tally explain`: what a run would do.
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,9 +13,12 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var spec: SpecOptions
 
+    @Option(help: "Output: text, json (versioned), dot (Graphviz) or mermaid (the node graph).")
+    var format: Explainer.Format = .text
+
     func run() throws {
         let code = RunCommand.explain(specPath: specPath, options: spec.compilerOptions, root: spec.root, color: spec.useColor,
-                                      out: { print($0) }, err: printError)
+                                      format: format, out: { print($0) }, err: printError)
         if code != 0 { throw ExitCode(code) }
     }
 }
