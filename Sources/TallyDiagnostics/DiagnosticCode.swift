@@ -42,6 +42,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case unusedParam = "W102"
     case unusedNode = "W103"
     case lossyCast = "W301"
+    case outerJoinNull = "W302"
 
     /// The severity this code has unless a caller says otherwise.
     public var defaultSeverity: Severity {
