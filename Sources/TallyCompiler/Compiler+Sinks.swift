@@ -46,6 +46,7 @@ extension Compiler {
             kind = alert
         }
         guard let schema else { return nil }
+        warnOuterJoinNulls(sink, schema: schema)
         return CompiledSink(name: sink.name.value, input: sink.input.value, schema: schema, kind: kind, span: sink.span)
     }
 

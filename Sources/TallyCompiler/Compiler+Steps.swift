@@ -21,6 +21,7 @@ extension Compiler {
             plan = next
         }
         schemas[t.name.value] = plan.schema
+        recordOuterJoinNulls(t.name.value, plan)
         nodes.append(CompiledNode(name: t.name.value, plan: plan, reads: reads, span: t.span))
     }
 

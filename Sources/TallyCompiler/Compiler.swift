@@ -31,6 +31,10 @@ public struct Compiler {
     var nodes: [CompiledNode] = []
     /// Names read by nodes and sinks, for unused warnings.
     var referenced: Set<String> = []
+    /// Per node, the columns that only an outer join can leave null, with that join's span.
+    var outerNulls: [String: [String: Span]] = [:]
+    /// What each transform reads, as declared (known names only).
+    var declaredReads: [String: [String]] = [:]
 
     init(spec: PipelineSpec, options: Options) {
         self.spec = spec
@@ -160,6 +164,7 @@ public struct Compiler {
         for t in spec.transforms {
             let refs = [t.input] + t.steps.flatMap(Self.references)
             edges[t.name.value] = refs.filter(check)
+            declaredReads[t.name.value] = edges[t.name.value]!.map(\.value)
         }
         var order: [TransformDecl] = []
         var state: [String: Int] = [:]  // 1 visiting, 2 done
@@ -204,9 +209,13 @@ public struct Compiler {
                                     hint: "remove it or use it as `$\(p.name.value)` or `${\(p.name.value)}`"))
         }
         // A transform is useful when some sink reads it, directly or through other transforms.
-        var live = Set(spec.sinks.map(\.input.value))
-        for node in nodes.reversed() where live.contains(node.name) { live.formUnion(node.reads) }
-        for t in spec.transforms where !live.contains(t.name.value) && schemas[t.name.value] != nil {
+        var live = Set<String>()
+        var pending = spec.sinks.map(\.input.value)
+        while let name = pending.popLast() {
+            guard live.insert(name).inserted else { continue }
+            pending += declaredReads[name] ?? []
+        }
+        for t in spec.transforms where !live.contains(t.name.value) {
             diags.append(Diagnostic(.unusedNode, "transform `\(t.name.value)` feeds no sink", at: t.name.span,
                                     hint: "add a sink that reads it, or remove it"))
         }
