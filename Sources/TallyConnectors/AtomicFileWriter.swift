@@ -8,14 +8,17 @@ import Darwin
 /// Writes a file under a temporary name in its target directory and renames it into place on
 /// `commit()`, so readers see either the old file or the complete new one, never a partial file.
 /// `abort()` (or dropping the writer uncommitted) removes the temporary file.
-public final class AtomicFileWriter {
+public final class AtomicFileWriter: StagedOutput {
     /// Final path of the file.
     public let path: String
     /// Where the data is written until `commit()`: `.<name>.tmp-<uuid>` next to `path`.
     public let tempPath: String
+    public var stagedPath: String { tempPath }
+    public var finalPath: String { path }
     private var fd: Int32
     private var buffer: [UInt8] = []
     private var finished = false
+    private var prepared = false
     private static let flushThreshold = 1 << 20
 
     /// Creates missing parent directories and the temporary file.
@@ -48,7 +51,13 @@ public final class AtomicFileWriter {
 
     /// Makes the file visible at `path`, replacing any previous file there.
     public func commit() throws {
-        precondition(!finished, "commit after commit or abort")
+        try prepare()
+        try publish()
+    }
+
+    /// Flushes and syncs the temporary file and closes it; the data is durable but not yet visible.
+    public func prepare() throws {
+        precondition(!prepared && !finished, "prepare after prepare, commit or abort")
         do {
             try flush()
             guard fsync(fd) == 0 else { throw ConnectorError.system("fsync", path: path, errno: errno) }
@@ -57,11 +66,18 @@ public final class AtomicFileWriter {
             throw error
         }
         close(fd)
+        prepared = true
+    }
+
+    /// Renames the prepared file into place.
+    public func publish() throws {
+        precondition(prepared && !finished, "publish before prepare or after abort")
         finished = true
-        guard rename(tempPath, path) == 0 else {
-            let code = errno
+        do {
+            try StagedMove.publish(tempPath, to: path)
+        } catch {
             unlink(tempPath)
-            throw ConnectorError.system("renaming the finished file into place", path: path, errno: code)
+            throw error
         }
     }
 
@@ -69,7 +85,7 @@ public final class AtomicFileWriter {
     public func abort() {
         guard !finished else { return }
         finished = true
-        close(fd)
+        if !prepared { close(fd) }
         unlink(tempPath)
     }
 

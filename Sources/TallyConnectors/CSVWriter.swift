@@ -6,7 +6,7 @@ import TallyEngine
 ///
 /// The file appears at `path` only on `commit()`, replacing any previous file atomically; until
 /// then the data goes to a temporary file next to it, which `abort()` removes.
-public final class CSVWriter {
+public final class CSVWriter: StagedOutput {
     public let path: String
     public let schema: Schema
     public let options: CSVOptions
@@ -59,6 +59,11 @@ public final class CSVWriter {
 
     /// Makes the file visible at `path`.
     public func commit() throws { try file.commit() }
+
+    public var stagedPath: String { file.stagedPath }
+    public var finalPath: String { path }
+    public func prepare() throws { try file.prepare() }
+    public func publish() throws { try file.publish() }
 
     /// Discards the output; any previous file at `path` is untouched.
     public func abort() { file.abort() }

@@ -13,7 +13,7 @@ import Darwin
 /// temporary name in `base`, then the old partition is renamed aside, the new one renamed into
 /// place and the old one deleted. Until `commit()` (and after `abort()` or any failure before it)
 /// the old partition is untouched. Hidden names start with `.` so globs such as `date=*` skip them.
-public final class PartitionedCSVSink {
+public final class PartitionedCSVSink: StagedOutput {
     /// The output folder holding one subfolder per partition.
     public let base: String
     /// The partition's folder: `base/<column>=YYYY-MM-DD`.
@@ -23,6 +23,7 @@ public final class PartitionedCSVSink {
     private let stagingDir: String
     private let writer: CSVWriter
     private var finished = false
+    private var prepared = false
 
     public var rowsWritten: Int { writer.rowsWritten }
 
@@ -32,7 +33,7 @@ public final class PartitionedCSVSink {
         let folder = partitionColumn + "=" + CivilDate.format(days: date)
         partitionPath = base + "/" + folder
         filePath = partitionPath + "/" + fileName
-        stagingDir = base + "/." + folder + ".new-" + UUID().uuidString
+        stagingDir = StagedMove.hiddenSibling(of: partitionPath, suffix: ".new-" + UUID().uuidString)
         do {
             try FileManager.default.createDirectory(atPath: stagingDir, withIntermediateDirectories: true)
         } catch {
@@ -56,46 +57,42 @@ public final class PartitionedCSVSink {
 
     /// Swaps the new partition in for the old one.
     public func commit() throws {
-        precondition(!finished, "commit after commit or abort")
+        try prepare()
+        try publish()
+    }
+
+    public var stagedPath: String { stagingDir }
+    public var finalPath: String { partitionPath }
+
+    /// Finishes the data file inside the hidden staging folder.
+    public func prepare() throws {
+        precondition(!prepared && !finished, "prepare after prepare, commit or abort")
         do {
             try writer.commit()
         } catch {
             abort()
             throw error
         }
+        prepared = true
+    }
+
+    /// Renames the old partition aside, the staged one into place, and deletes the old one.
+    public func publish() throws {
+        precondition(prepared && !finished, "publish before prepare or after abort")
         finished = true
-        var aside: String?
-        if FileManager.default.fileExists(atPath: partitionPath) {
-            let old = partitionPath.replacingLastComponent(prefix: ".", suffix: ".old-" + UUID().uuidString)
-            guard rename(partitionPath, old) == 0 else {
-                let code = errno
-                try? FileManager.default.removeItem(atPath: stagingDir)
-                throw ConnectorError.system("moving the old partition aside", path: partitionPath, errno: code)
-            }
-            aside = old
-        }
-        guard rename(stagingDir, partitionPath) == 0 else {
-            let code = errno
-            if let aside { rename(aside, partitionPath) }
+        do {
+            try StagedMove.publish(stagingDir, to: partitionPath)
+        } catch {
             try? FileManager.default.removeItem(atPath: stagingDir)
-            throw ConnectorError.system("moving the new partition into place", path: partitionPath, errno: code)
+            throw error
         }
-        if let aside { try? FileManager.default.removeItem(atPath: aside) }
     }
 
     /// Discards the new partition; the old one stays as it was.
     public func abort() {
         guard !finished else { return }
         finished = true
-        writer.abort()
+        if !prepared { writer.abort() }
         try? FileManager.default.removeItem(atPath: stagingDir)
-    }
-}
-
-extension String {
-    /// `a/b/name` to `a/b/<prefix>name<suffix>`.
-    fileprivate func replacingLastComponent(prefix: String, suffix: String) -> String {
-        guard let slash = lastIndex(of: "/") else { return prefix + self + suffix }
-        return self[...slash] + prefix + self[index(after: slash)...] + suffix
     }
 }

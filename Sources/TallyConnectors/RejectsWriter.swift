@@ -1,7 +1,7 @@
 /// Writes rejected records to a CSV report with columns `source,file,line,column,reason,record`.
 ///
 /// Like `CSVWriter`, the report appears atomically on `commit()`.
-public final class RejectsWriter {
+public final class RejectsWriter: StagedOutput {
     public let path: String
     /// Rows written so far.
     public private(set) var count = 0
@@ -36,6 +36,10 @@ public final class RejectsWriter {
     }
 
     public func commit() throws { try file.commit() }
+    public var stagedPath: String { file.stagedPath }
+    public var finalPath: String { path }
+    public func prepare() throws { try file.prepare() }
+    public func publish() throws { try file.publish() }
 
     public func abort() { file.abort() }
 

@@ -16,21 +16,13 @@ public struct RunOptions: Sendable {
     }
 }
 
-/// Something a sink wrote that becomes visible only on `commit()`.
-protocol StagedOutput: AnyObject {
-    func commit() throws
-    func abort()
-}
-
-extension CSVWriter: StagedOutput {}
-extension PartitionedCSVSink: StagedOutput {}
-extension AtomicFileWriter: StagedOutput {}
-
 /// Runs a compiled pipeline for its run date.
 ///
-/// Every output is staged: files are written under temporary names and renamed into place, and all
-/// warehouse loads share one transaction. Only when every sink succeeded and the rejected rows are
-/// within `max_rejects` does the run commit; otherwise the previous outputs stay as they were.
+/// Every output is staged: files are written under temporary names, and all warehouse loads share one
+/// transaction. Only when every sink succeeded and the rejected rows are within `max_rejects` does the
+/// run commit; otherwise the previous outputs stay as they were. Committing syncs the staged files,
+/// records the moves in a journal, commits the warehouse transaction, then moves the files into
+/// place; a run killed between the last two steps is finished by the next run from the journal.
 public final class Runner {
     public let pipeline: CompiledPipeline
     public let options: RunOptions
@@ -41,6 +33,7 @@ public final class Runner {
     private var warehouse: SQLiteWarehouse?
     private var stdoutLines: [String] = []
     private var report: RunReport
+    let journal: CommitJournal
 
     public init(pipeline: CompiledPipeline, options: RunOptions) {
         self.pipeline = pipeline
@@ -53,6 +46,24 @@ public final class Runner {
         }
         context = RunExecutionContext(planner: planner, sources: sources)
         report = RunReport(pipeline: pipeline.name, runDate: pipeline.runDate)
+        journal = CommitJournal(root: options.root, pipeline: pipeline.name)
+    }
+
+    /// The final paths of every output this pipeline writes for the run date.
+    var outputPaths: [String] {
+        pipeline.sinks.compactMap { sink in
+            switch sink.kind {
+            case .csv(let path, let partitioned, _):
+                partitioned ? resolve(path) + "/date=" + CivilDate.format(days: pipeline.runDate) : resolve(path)
+            case .alert(_, _, _, let output): output.map(resolve)
+            case .warehouse: nil
+            }
+        } + pipeline.sources.map { sources.rejectsPath($0.name) }
+    }
+
+    /// Removes the staging files of earlier runs that were killed before publishing.
+    func removeLeftovers() {
+        for path in outputPaths { StagedMove.removeLeftovers(of: path) }
     }
 
     /// The absolute or root-relative path for a spec path.
@@ -71,6 +82,8 @@ public final class Runner {
 
     public func run() throws -> RunReport {
         let start = Date()
+        try journal.recover()
+        removeLeftovers()
         do {
             for sink in pipeline.sinks {
                 do {
@@ -170,10 +183,36 @@ public final class Runner {
     }
 
     func commit() throws {
-        try warehouse?.commit()
+        for output in staged { try output.prepare() }
+        for output in staged {
+            var isDir: ObjCBool = false
+            if output.finalPath != output.stagedPath, FileManager.default.fileExists(atPath: output.finalPath, isDirectory: &isDir),
+               isDir.boolValue != (output is PartitionedCSVSink) {
+                throw RuntimeError("cannot replace `\(output.finalPath)`: a \(isDir.boolValue ? "folder" : "file") is in the way",
+                                   hint: "move it away and run again")
+            }
+        }
+        try journal.write(staged.map { ($0.stagedPath, $0.finalPath) })
+        do {
+            try warehouse?.commit()
+        } catch {
+            journal.remove()
+            throw error
+        }
         warehouse = nil
-        for output in staged { try output.commit() }
+        let outputs = staged
         staged.removeAll()
+        for (index, output) in outputs.enumerated() {
+            do {
+                try output.publish()
+            } catch {
+                let done = outputs[..<index].map(\.finalPath) + (pipeline.warehouse == nil ? [] : ["the warehouse"])
+                throw RuntimeError(
+                    "run partially committed: \(error)\n  already updated: \(done.joined(separator: ", "))",
+                    hint: "the journal `\(journal.path)` lists what is left; the next run of this pipeline finishes it")
+            }
+        }
+        journal.remove()
         for line in stdoutLines { options.stdout(line) }
     }
 
