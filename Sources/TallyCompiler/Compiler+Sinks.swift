@@ -7,11 +7,11 @@ extension Compiler {
     mutating func compileSink(_ sink: SinkDecl) -> CompiledSink? {
         let known = spec.sources.map(\.name.value) + spec.transforms.map(\.name.value)
         guard known.contains(sink.input.value) else {
+            if spec.undecodable.contains(sink.input.value) { return nil }
             diags.error(.unknownSource, "sink `\(sink.name.value)` reads unknown transform `\(sink.input.value)`", at: sink.input.span,
                         hint: Suggestion.hint(for: sink.input.value, in: known, kind: "source or transform", plural: "sources and transforms"))
             return nil
         }
-        referenced.insert(sink.input.value)
         // When the input failed to compile its schema is unknown; the sink's own settings are still checked.
         let schema = schemas[sink.input.value]
         let kind: CompiledSink.Kind

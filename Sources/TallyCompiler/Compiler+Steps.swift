@@ -5,7 +5,6 @@ extension Compiler {
     /// The plan that reads `name`: a scan for a source, a reference for a node.
     mutating func input(_ ref: Located<String>) -> LogicalPlan? {
         guard let schema = schemas[ref.value] else { return nil }
-        referenced.insert(ref.value)
         if spec.sources.contains(where: { $0.name.value == ref.value }) {
             return .scan(LogicalScan(source: ref.value, schema: schema, origin: ref.span))
         }
@@ -125,11 +124,17 @@ extension Compiler {
         var fields = input.fields
         var exprs: [BoundExpr] = input.fields.enumerated().map { i, f in .column(index: i, name: f.name, type: ExprType(f.type, nullable: f.nullable)) }
         var ok = true
+        var failed: Set<String> = []
         for entry in entries {
             var c = checker(Schema(fields), "`\(entry.name.value)` in `\(transform)`")
+            c.unresolved = failed
             let checked = c.check(entry.expr)
             absorb(c)
-            guard let (_, bound) = checked else { ok = false; continue }
+            guard let (_, bound) = checked else {
+                ok = false
+                failed.insert(entry.name.value)
+                continue
+            }
             let expr = bound.substitute(exprs)
             var type = bound.type.type
             if type == .null { type = .string }

@@ -29,8 +29,6 @@ public struct Compiler {
     var schemas: [String: Schema] = [:]
     var sources: [CompiledSource] = []
     var nodes: [CompiledNode] = []
-    /// Names read by nodes and sinks, for unused warnings.
-    var referenced: Set<String> = []
     /// Per node, the columns that only an outer join can leave null, with that join's span.
     var outerNulls: [String: [String: Span]] = [:]
     /// What each transform reads, as declared (known names only).
@@ -156,6 +154,7 @@ public struct Compiler {
         let known = spec.sources.map(\.name.value) + spec.transforms.map(\.name.value)
         func check(_ ref: Located<String>) -> Bool {
             if known.contains(ref.value) { return true }
+            if spec.undecodable.contains(ref.value) { return false }
             diags.error(.unknownSource, "unknown source or transform `\(ref.value)`", at: ref.span,
                         hint: Suggestion.hint(for: ref.value, in: known, kind: "source or transform", plural: "sources and transforms"))
             return false
@@ -167,12 +166,14 @@ public struct Compiler {
             declaredReads[t.name.value] = edges[t.name.value]!.map(\.value)
         }
         var order: [TransformDecl] = []
+        var reportedCycles: Set<Set<String>> = []
         var state: [String: Int] = [:]  // 1 visiting, 2 done
         var path: [String] = []
         func visit(_ name: String) {
             guard let t = byName[name], state[name] != 2 else { return }
             if state[name] == 1 {
                 let cycle = path.drop { $0 != name } + [name]
+                guard reportedCycles.insert(Set(cycle)).inserted else { return }
                 diags.error(.cycle, "transforms form a cycle: \(cycle.joined(separator: " -> "))", at: t.name.span,
                             hint: "a transform may only read sources and transforms that do not read it back")
                 return
@@ -199,12 +200,16 @@ public struct Compiler {
 
     // MARK: - Warnings
 
+    /// Warns about unused sources, params and nodes. Uses are found in the spec as written, so a node
+    /// that failed to compile still counts as using what it names.
     mutating func warnUnused() {
-        for s in spec.sources where !referenced.contains(s.name.value) {
+        let mentioned = spec.paramReferences
+        let read = Set(declaredReads.values.joined()).union(spec.sinks.map(\.input.value))
+        for s in spec.sources where !read.contains(s.name.value) {
             diags.append(Diagnostic(.unusedSource, "source `\(s.name.value)` is never read", at: s.name.span,
                                     hint: "remove it or read it from a transform or sink"))
         }
-        for p in spec.params where !binder.used.contains(p.name.value) && p.name.value != "run_date" {
+        for p in spec.params where !binder.used.contains(p.name.value) && !mentioned.contains(p.name.value) {
             diags.append(Diagnostic(.unusedParam, "param `\(p.name.value)` is never used", at: p.name.span,
                                     hint: "remove it or use it as `$\(p.name.value)` or `${\(p.name.value)}`"))
         }

@@ -29,7 +29,7 @@ struct ParamBinder {
             if let text = overrides[name] {
                 guard let v = Self.parse(text, as: type) else {
                     diags.error(.invalidParamValue, "`--param \(name)=\(text)` is not a valid \(type)", at: decl.name.span,
-                                hint: "pass a \(type) value")
+                                hint: "pass a value of type \(type)")
                     values[name] = BoundParam(value: .null, type: type)
                     continue
                 }
@@ -48,9 +48,10 @@ struct ParamBinder {
             }
         }
         let declared = Set(order)
-        for name in overrides.keys.sorted() where !declared.contains(name) {
+        for name in overrides.keys.sorted() where !declared.contains(name) || name == "run_date" {
             diags.error(.unknownParam, "`--param \(name)` is not declared by the spec", at: spec.span.sub(offset: 0, length: 1),
-                        hint: Suggestion.hint(for: name, in: order, kind: "parameter"))
+                        hint: name == "run_date" ? "set the run date with `--date`"
+                            : Suggestion.hint(for: name, in: order.filter { $0 != "run_date" }, kind: "parameter"))
         }
     }
 

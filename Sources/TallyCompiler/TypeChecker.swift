@@ -14,6 +14,8 @@ struct TypeChecker {
     let context: String
     /// Set while checking aggregate measures: collects aggregate calls and restricts bare columns to group keys.
     var aggregation: AggregationScope?
+    /// Columns whose definition failed (already reported): references to them fail silently.
+    var unresolved: Set<String> = []
     /// True while checking an aggregate's argument (aggregates may not nest).
     var inAggregateArgument = false
     var diagnostics = Diagnostics()
@@ -123,6 +125,7 @@ struct TypeChecker {
             }
         }
         guard let i = schema.index(of: name) else {
+            if unresolved.contains(name) { return nil }
             let sameButCase = schema.names.filter { $0.lowercased() == name.lowercased() }
             if sameButCase.count > 1 {
                 error(.ambiguousColumn, "column `\(name)` is ambiguous: it matches \(sameButCase.map { "`\($0)`" }.joined(separator: " and "))",

@@ -36,12 +36,13 @@ public struct RunReport: Sendable {
     /// A short human summary.
     public var summary: String {
         var lines = ["run \(pipeline) for \(CivilDate.format(days: runDate)) in \(String(format: "%.2f", seconds))s"]
+        func rows(_ n: Int) -> String { n == 1 ? "1 row" : "\(n) rows" }
         for s in sources {
-            lines.append("  source \(s.name): \(s.files) file(s), \(s.read) rows read, \(s.passed) passed, \(s.rejected) rejected"
+            lines.append("  source \(s.name): \(s.files) file\(s.files == 1 ? "" : "s"), \(rows(s.read)) read, \(s.passed) passed, \(s.rejected) rejected"
                          + (s.rejectsFile.map { " -> \($0)" } ?? ""))
         }
         for s in sinks {
-            lines.append("  sink \(s.name): \(s.rows) rows -> \(s.target)" + (s.replaced > 0 ? " (replaced \(s.replaced))" : ""))
+            lines.append("  sink \(s.name): \(rows(s.rows)) -> \(s.target)" + (s.replaced > 0 ? " (replaced \(s.replaced))" : ""))
         }
         return lines.joined(separator: "\n")
     }

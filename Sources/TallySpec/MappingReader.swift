@@ -53,8 +53,9 @@ struct MappingReader {
     func int(_ key: String, into diags: inout Diagnostics) -> Located<Int>? {
         guard let v = value(key) else { return nil }
         guard let s = v.scalar, !s.isNull, s.style == .plain, let i = Int(s.value) else {
-            diags.error(.wrongValueType, "`\(key)` of \(context) must be an integer, found \(Self.describe(v))", at: v.span,
-                        hint: "write a whole number such as `\(key): 10`")
+            let quoted = v.scalar.map { $0.style != .plain && Int($0.value) != nil } ?? false
+            diags.error(.wrongValueType, "`\(key)` of \(context) must be an integer, found \(quoted ? "a quoted string" : Self.describe(v))",
+                        at: v.span, hint: quoted ? "remove the quotes" : "write a whole number such as `\(key): 10`")
             return nil
         }
         return Located(i, at: v.span)

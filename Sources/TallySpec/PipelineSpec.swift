@@ -17,6 +17,9 @@ public struct PipelineSpec: Sendable, Hashable {
     public var sources: [SourceDecl]
     public var transforms: [TransformDecl]
     public var sinks: [SinkDecl]
+    /// Names of sources and transforms declared but not decodable (already reported); references to
+    /// them are not reported again.
+    public var undecodable: Set<String> = []
 
     public init(file: String, span: Span) {
         self.file = file

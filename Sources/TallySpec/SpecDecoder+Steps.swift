@@ -46,8 +46,9 @@ extension SpecDecoder {
             if let s = value.scalar, s.style == .plain, let n = Int(s.value), n >= 0 {
                 kind = .limit(Located(n, at: value.span))
             } else {
-                diags.error(.wrongValueType, "the \(what) must be a non-negative integer, found \(MappingReader.describe(value))",
-                            at: value.span, hint: "write `- limit: 100`")
+                let quoted = value.scalar.map { $0.style != .plain && Int($0.value) != nil } ?? false
+                diags.error(.wrongValueType, "the \(what) must be a non-negative integer, found \(quoted ? "a quoted string" : MappingReader.describe(value))",
+                            at: value.span, hint: quoted ? "remove the quotes" : "write `- limit: 100`")
                 kind = nil
             }
         default:

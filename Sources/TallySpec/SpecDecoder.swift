@@ -14,13 +14,8 @@ public struct SpecDecoder {
 
     /// Parses and decodes spec text. The spec is returned when it is structurally usable, with any diagnostics.
     public static func parse(_ text: String, file: String) -> (PipelineSpec?, Diagnostics) {
-        let root: YAMLNode?
-        do {
-            root = try YAMLParser().parse(text, file: file)
-        } catch {
-            return (nil, error)
-        }
-        var diags = Diagnostics()
+        var (root, diags) = YAMLParser().parseRecovering(text, file: file)
+        guard root != nil || !diags.hasErrors else { return (nil, diags) }
         let spec = SpecDecoder().decode(root, file: file, into: &diags)
         return (spec, diags)
     }
@@ -48,14 +43,21 @@ public struct SpecDecoder {
         if let node = top.value("params") { spec.params = decodeParams(node, into: &diags) }
         if let node = top.required("sources", into: &diags, example: "{name: {path: ..., columns: ...}}") {
             spec.sources = decodeNamed(node, what: "`sources`", into: &diags, decodeSource)
+            spec.undecodable.formUnion(Self.names(in: node).subtracting(spec.sources.map(\.name.value)))
         }
         if let node = top.value("transforms") {
             spec.transforms = decodeNamed(node, what: "`transforms`", into: &diags, decodeTransform)
+            spec.undecodable.formUnion(Self.names(in: node).subtracting(spec.transforms.map(\.name.value)))
         }
         if let node = top.required("sinks", into: &diags, example: "{name: {type: warehouse, from: ..., table: ...}}") {
             spec.sinks = decodeNamed(node, what: "`sinks`", into: &diags, decodeSink)
         }
         return spec
+    }
+
+    /// The entry names of a section mapping.
+    static func names(in node: YAMLNode) -> Set<String> {
+        Set(node.mapping?.compactMap { $0.key.scalar?.value } ?? [])
     }
 
     /// Decodes each `name: {...}` entry of a section with `decode`.

@@ -16,8 +16,17 @@ public struct YAMLParser {
         self.expansionLimit = expansionLimit
     }
 
-    /// Parses one YAML document. Returns nil for an empty document; throws `Diagnostics` on errors.
+    /// Parses one YAML document. Returns nil for an empty document; throws `Diagnostics` on any error.
     public func parse(_ text: String, file: String) throws(Diagnostics) -> YAMLNode? {
+        let (node, diagnostics) = parseRecovering(text, file: file)
+        if diagnostics.hasErrors { throw diagnostics }
+        return node
+    }
+
+    /// Parses one YAML document, keeping the tree when the only problems are recoverable (a duplicate
+    /// key keeps its first value), so later stages can still report everything else. The node is nil
+    /// for an empty document or after a syntax error.
+    public func parseRecovering(_ text: String, file: String) -> (YAMLNode?, Diagnostics) {
         var builder = TreeBuilder(file: file, source: Array(text.utf8), limit: expansionLimit)
         let bytes = builder.source
         let outcome: Result<YAMLNode?, Diagnostics> = bytes.withUnsafeBufferPointer { buffer in
@@ -41,12 +50,11 @@ public struct YAMLParser {
         }
         switch outcome {
         case .success(let node):
-            if builder.diagnostics.hasErrors { throw builder.diagnostics }
-            return node
+            return (node, builder.diagnostics)
         case .failure(let d):
             var all = builder.diagnostics
             all.append(contentsOf: d)
-            throw all
+            return (nil, all)
         }
     }
 }
