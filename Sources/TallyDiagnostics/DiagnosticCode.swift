@@ -48,4 +48,51 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     public var defaultSeverity: Severity {
         rawValue.hasPrefix("W") ? .warning : .error
     }
+
+    /// A one-line title of what the code means, for rule lists (SARIF) and the documentation.
+    public var title: String {
+        switch self {
+        case .yamlSyntax: "Invalid YAML"
+        case .duplicateKey: "Duplicate key"
+        case .unknownKey: "Unknown key or step"
+        case .wrongValueType: "Value of the wrong kind"
+        case .missingKey: "Missing required setting"
+        case .invalidValue: "Invalid value"
+        case .aliasExpansion: "YAML aliases expand too far"
+        case .unsupportedVersion: "Unsupported spec version"
+        case .unknownSource: "Unknown source or transform"
+        case .unknownColumn: "Unknown column"
+        case .unknownFunction: "Unknown function"
+        case .unknownParam: "Unknown parameter"
+        case .duplicateName: "Duplicate name"
+        case .cycle: "Transforms form a cycle"
+        case .unresolvedSubstitution: "Unresolved path substitution"
+        case .ambiguousColumn: "Ambiguous column name"
+        case .pathOutsideRoot: "Path outside the data root"
+        case .expressionSyntax: "Expression syntax error"
+        case .typeMismatch: "Type mismatch"
+        case .wrongArgumentCount: "Wrong number of arguments"
+        case .invalidType: "Unknown type"
+        case .aggregateMisuse: "Aggregate misuse"
+        case .integerOutOfRange: "Number out of range"
+        case .divisionByZero: "Division by zero"
+        case .invalidParamValue: "Invalid parameter value"
+        case .joinKeyType: "Join keys of different types"
+        case .joinNameClash: "Join column name clash"
+        case .unionSchema: "Union inputs differ"
+        case .sinkSchema: "Columns unfit for the sink"
+        case .invalidWarehouse: "Invalid warehouse"
+        case .unusedSource: "Unused source"
+        case .unusedParam: "Unused parameter"
+        case .unusedNode: "Transform feeds no sink"
+        case .lossyCast: "Lossy cast"
+        case .outerJoinNull: "Sink column null after an outer join"
+        }
+    }
+
+    /// The anchor of this code's section in `docs/diagnostics.md` (`e202`).
+    public var documentationAnchor: String { rawValue.lowercased() }
+
+    /// Where the diagnostics are documented, relative to the repository root.
+    public static let documentationPath = "docs/diagnostics.md"
 }
