@@ -5,7 +5,7 @@ extension BoundExpr: CustomStringConvertible {
         case .column(_, let name, _): return name
         case .literal(let v, let t):
             switch v {
-            case .string(let s): return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+            case .string(let s): return "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
             case .date: return "date '\(v)'"
             case .timestamp: return "timestamp '\(v)'"
             case .null: return t.type == .null ? "null" : "cast(null as \(t.type))"
@@ -32,11 +32,5 @@ extension BoundExpr: CustomStringConvertible {
         case .column, .literal, .function, .cast, .caseWhen: description
         default: "(\(description))"
         }
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
