@@ -29,7 +29,7 @@ extension TypeChecker {
                       hint: hint(for: arith, a.type.type, b.type.type))
                 return nil
             }
-            if arith == .divide || arith == .modulo, case .literal(let v, _) = b, isZero(v) {
+            if arith == .divide || arith == .modulo, result != .double, case .literal(let v, _) = b, isZero(v) {
                 error(.divisionByZero, "division by zero", at: r.span, hint: "dividing by the literal 0 always fails")
                 return nil
             }

@@ -36,6 +36,7 @@ public enum DemoCommand {
             out("  try: sqlite3 \(warehouse) 'select * from fact_inventory_reconciliation where discrepancy_amount <> 0'")
         }
         out("files: \(root)/curated/reconciliation/, alerts: \(root)/alerts/")
+        out("the generator's own answers (injected discrepancies, SKUs missing from inventory): \(root)/expected/")
         return 0
     }
 }

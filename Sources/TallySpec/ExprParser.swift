@@ -51,6 +51,9 @@ public struct ExprParser {
     }
 
     func trailingHint() -> String? {
+        if case .symbol(let s) = current.kind, Self.comparisonOperator(s) != nil {
+            return "comparisons do not chain: write `a < b and b < c`"
+        }
         if case .identifier = current.kind { return "combine conditions with `and`/`or`; quote names with spaces as \"name\"" }
         if case .symbol(")") = current.kind { return "this `)` has no matching `(`" }
         return nil

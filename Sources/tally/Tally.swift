@@ -7,7 +7,7 @@ struct Tally: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tally",
         abstract: "Declarative data pipelines: lint, explain and run YAML specs.",
-        subcommands: [Lint.self, Explain.self, Run.self, Generate.self, Demo.self])
+        subcommands: [Lint.self, Explain.self, Run.self, Generate.self, Demo.self, Fmt.self])
 
     /// Usage errors exit with 2, as documented; everything else keeps ArgumentParser's behaviour.
     static func main() {
