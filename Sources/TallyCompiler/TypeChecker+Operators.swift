@@ -29,8 +29,10 @@ extension TypeChecker {
                       hint: hint(for: arith, a.type.type, b.type.type))
                 return nil
             }
-            if arith == .divide || arith == .modulo, result != .double, case .literal(let v, _) = b, isZero(v) {
-                error(.divisionByZero, "division by zero", at: r.span, hint: "dividing by the literal 0 always fails")
+            if arith == .divide || arith == .modulo, case .literal(let v, _) = b, isZero(v) {
+                error(.divisionByZero, "division by zero", at: r.span,
+                      hint: result == .double ? "dividing a double by the literal 0 always gives infinity or NaN"
+                                              : "dividing by the literal 0 always fails")
                 return nil
             }
             let nullable = a.type.nullable || b.type.nullable
