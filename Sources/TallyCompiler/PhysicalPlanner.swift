@@ -5,17 +5,23 @@
 /// reaches through it down to the scan.
 public struct PhysicalPlanner: Sendable {
     public let pipeline: CompiledPipeline
-    /// Sources and nodes computed once and read by several consumers.
+    /// Sources and nodes computed once and read by several consumers (including nodes the planner
+    /// introduces, such as fused aggregates named `source~by(keys)`).
     public let shared: Set<String>
     /// The physical plan of each sink and each shared source or node.
     private var sinkPlans: [String: PhysicalPlan] = [:]
     private var sharedPlans: [String: PhysicalPlan] = [:]
-    let optimizer = Optimizer()
+    private let graph: PlanGraph
 
     public init(_ pipeline: CompiledPipeline) {
         self.pipeline = pipeline
-        let names = pipeline.sources.map(\.name) + pipeline.nodes.map(\.name)
-        shared = Set(names.filter { pipeline.consumers(of: $0) > 1 })
+        var graph = PlanGraph(pipeline, optimizer: Optimizer())
+        AggregateFusion.apply(&graph)
+        let optimizer = Optimizer()
+        for i in graph.nodes.indices { graph.nodes[i].plan = optimizer.optimize(graph.nodes[i].plan).plan }
+        self.graph = graph
+        let names = Array(graph.sourceSchemas.keys) + graph.nodes.map(\.name)
+        shared = Set(names.filter { graph.consumers(of: $0) > 1 })
         planAll()
     }
 
@@ -32,11 +38,11 @@ public struct PhysicalPlanner: Sendable {
         var sinks: [(String, PhysicalPlan)] = []
         for sink in pipeline.sinks { sinks.append((sink.name, read(sink.input))) }
         var nodes: [(String, PhysicalPlan)] = []
-        for name in pipeline.nodes.map(\.name).reversed() + pipeline.sources.map(\.name) where shared.contains(name) {
-            if let node = pipeline.nodes.first(where: { $0.name == name }) {
-                nodes.append((name, lower(optimizer.optimize(node.plan).plan)))
+        for name in graph.nodes.map(\.name).reversed() + graph.sourceSchemas.keys.sorted() where shared.contains(name) {
+            if let plan = graph.plan(of: name) {
+                nodes.append((name, lower(plan)))
             } else {
-                let schema = pipeline.schema(of: name)!
+                let schema = graph.sourceSchemas[name]!
                 nodes.append((name, .scan(ScanExec(source: name, columns: Array(schema.fields.indices), schema: schema))))
             }
         }
@@ -51,9 +57,9 @@ public struct PhysicalPlanner: Sendable {
 
     /// Reads `name`: a shared reference, or the inlined plan of a node read once.
     func read(_ name: String) -> PhysicalPlan {
-        let schema = pipeline.schema(of: name)!
+        let schema = graph.schema(of: name)!
         if shared.contains(name) { return .node(NodeRefExec(name: name, schema: schema)) }
-        if let node = pipeline.nodes.first(where: { $0.name == name }) { return lower(optimizer.optimize(node.plan).plan) }
+        if let plan = graph.plan(of: name) { return lower(plan) }
         return .scan(ScanExec(source: name, columns: Array(schema.fields.indices), schema: schema))
     }
 
