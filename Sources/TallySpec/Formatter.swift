@@ -100,7 +100,8 @@ indirect enum FormatShape: Hashable {
     init(_ node: FormatNode, context: FormatContext, canonicalOrder: Bool) {
         switch node.kind {
         case .scalar(let s):
-            self = .scalar(s.value, special: s.style == .plain && FormatScalarText.looksSpecial(s.value),
+            // A plain scalar holding a line break (a blank line inside it) is text whatever it starts with.
+            self = .scalar(s.value, special: s.style == .plain && !s.value.contains("\n") && FormatScalarText.looksSpecial(s.value),
                            block: s.isBlock ? s.style : nil)
         case .sequence(let items):
             self = .sequence(items.map { FormatShape($0, context: context.item, canonicalOrder: canonicalOrder) })

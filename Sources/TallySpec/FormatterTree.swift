@@ -1,4 +1,5 @@
 import CYAML
+import Foundation
 
 /// A whole-line comment or a blank line found between nodes; the formatter re-emits it.
 enum FormatTrivia: Sendable, Hashable {
@@ -257,6 +258,10 @@ struct FormatTreeBuilder {
             header.unicodeScalars.append(text[i])
             if let d = Int(String(text[i])), d > 0 { scalar.blockIndicator = d }
             i += 1
+        }
+        // At the end of a file without a final line break the value ends without one: that is `-` chomping.
+        if !scalar.value.isEmpty, !scalar.value.hasSuffix("\n"), !header.contains("-") {
+            header = header.replacingOccurrences(of: "+", with: "") + "-"
         }
         scalar.blockHeader = header
         for k in start..<i { inScalar[k] = true }
