@@ -180,6 +180,13 @@ extension Compiler {
                 ok = false
                 continue
             }
+            if let earlier = measures.first(where: { $0.0.value.lowercased() == m.name.value.lowercased() }) {
+                diags.error(.duplicateName, "measure `\(m.name.value)` differs from `\(earlier.0.value)` only in case", at: m.name.span,
+                            hint: "column names are matched ignoring case; give the measure another name",
+                            notes: [DiagnosticNote("`\(earlier.0.value)` defined here", span: earlier.0.span)])
+                ok = false
+                continue
+            }
             var c = checker(schema, "measure `\(m.name.value)` of `\(transform)`")
             c.aggregation = scope
             let checked = c.check(m.expr)

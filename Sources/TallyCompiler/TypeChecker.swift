@@ -126,12 +126,6 @@ struct TypeChecker {
         }
         guard let i = schema.index(of: name) else {
             if unresolved.contains(name) { return nil }
-            let sameButCase = schema.names.filter { $0.lowercased() == name.lowercased() }
-            if sameButCase.count > 1 {
-                error(.ambiguousColumn, "column `\(name)` is ambiguous: it matches \(sameButCase.map { "`\($0)`" }.joined(separator: " and "))",
-                      at: span, hint: "write the name with its exact case")
-                return nil
-            }
             error(.unknownColumn, "unknown column `\(name)` in \(context)", at: span,
                   hint: Suggestion.hint(for: name, in: schema.names, kind: "column"))
             return nil

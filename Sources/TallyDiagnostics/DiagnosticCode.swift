@@ -20,7 +20,6 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case duplicateName = "E205"
     case cycle = "E206"
     case unresolvedSubstitution = "E207"
-    case ambiguousColumn = "E208"
     case pathOutsideRoot = "E209"
     // Types and expressions
     case expressionSyntax = "E301"
@@ -67,7 +66,6 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
         case .duplicateName: "Duplicate name"
         case .cycle: "Transforms form a cycle"
         case .unresolvedSubstitution: "Unresolved path substitution"
-        case .ambiguousColumn: "Ambiguous column name"
         case .pathOutsideRoot: "Path outside the data root"
         case .expressionSyntax: "Expression syntax error"
         case .typeMismatch: "Type mismatch"

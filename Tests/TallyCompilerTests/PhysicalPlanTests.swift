@@ -158,7 +158,7 @@ import TallySpec
         let (pipeline, _) = compileText(try seedPipelineText())
         let p = try #require(pipeline)
         let planner = PhysicalPlanner(p)
-        #expect(planner.shared == ["pos_sales", "inventory", "daily_sales", "products", "reconciliation"])
+        #expect(planner.shared == ["pos_sales~by(sku)", "inventory", "daily_sales", "products", "reconciliation"])
         #expect(p.consumers(of: "reconciliation") == 3)
         #expect(p.consumers(of: "daily_sales") == 3)
         #expect(p.consumers(of: "sold_not_in_inventory") == 1)
@@ -176,17 +176,22 @@ import TallySpec
         #expect(nodeRefs(recon) == ["inventory", "daily_sales", "products"])
         #expect(recon.schema == p.schema(of: "reconciliation"))
         let daily = planner.planShared("daily_sales")
-        #expect(nodeRefs(daily) == ["pos_sales"])
+        #expect(nodeRefs(daily) == ["pos_sales~by(sku)"])
         #expect(scans(daily).isEmpty)
     }
 
-    @Test func sharedSourceOfTheSeedIsScannedForTheColumnsItsConsumersUse() throws {
+    /// daily_sales and products both aggregate pos_sales by sku: the two aggregates are fused into one
+    /// shared aggregate, so the sales files are scanned once and streamed, and pos_sales is not shared.
+    @Test func aggregatesOfTheSeedAreFusedIntoOneScan() throws {
         let (pipeline, _) = compileText(try seedPipelineText())
         let planner = PhysicalPlanner(try #require(pipeline))
-        guard case .scan(let pos) = planner.planShared("pos_sales") else {
-            Issue.record("pos_sales is computed by a scan")
+        #expect(!planner.shared.contains("pos_sales"))
+        guard case .hashAggregate(let fused) = planner.planShared("pos_sales~by(sku)"), case .scan(let pos) = fused.input else {
+            Issue.record("the fused node aggregates a scan of pos_sales")
             return
         }
+        #expect(fused.aggregates.map(\.function) == [.sum, .max, .max])
+        #expect(planner.planShared("products").schema.names == ["sku", "product_name", "category"])
         // daily_sales reads sku and quantity, products sku, product_name and category:
         // transaction_id, store_id, unit_price and sold_at are never parsed.
         #expect(pos.schema.names == ["sku", "product_name", "category", "quantity"])
