@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "tally", targets: ["tally"]),
         .library(name: "TallyRuntime", targets: ["TallyRuntime"]),
+        // libFuzzer target for the spec front end; see docs/fuzzing.md for the fuzzing build.
+        .executable(name: "tally-fuzz", targets: ["tally-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +34,7 @@ let package = Package(
         .executableTarget(
             name: "tally",
             dependencies: ["TallyRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "tally-fuzz", dependencies: ["TallyDiagnostics", "TallySpec", "TallyCompiler"]),
 
         .testTarget(name: "TallyDiagnosticsTests", dependencies: ["TallyDiagnostics"]),
         .testTarget(name: "TallySpecTests", dependencies: ["TallySpec"], resources: [.copy("Fixtures")]),

@@ -16,7 +16,9 @@ import TallySpec
         return TextRenderer(sources: [file: text], color: false).render(diags) + "\n"
     }
 
-    @Test(arguments: ["unknown_column", "duplicate_key", "join_name_clash"])
+    @Test(arguments: ["unknown_column", "duplicate_key", "join_name_clash", "yaml_tab_indentation", "yaml_unclosed_flow_sequence",
+                      "alias_bomb", "seed_typo_keys", "seed_cycle", "seed_enum_values", "seed_paths_outside_root",
+                      "seed_undeclared_param", "seed_bad_delimiters", "seed_merge_key", "type_mismatches", "ambiguous_column"])
     func matchesGolden(name: String) throws {
         let rendered = try render(name)
         if Self.updating {
