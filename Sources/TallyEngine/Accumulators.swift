@@ -1,16 +1,36 @@
 import TallyCompiler
 
-/// The running state of one aggregate for every group, kept in typed arrays indexed by group id.
+/// The running state of one aggregate for every group, kept in typed buffers indexed by group id.
+///
+/// Partial aggregation: the input may be split into partitions aggregated separately (each with
+/// its own `GroupTable` and accumulators) and merged in partition order with `merge`. The
+/// accumulator of partition 0 is made with `laterPartition: false` and receives the others; those
+/// of later partitions are made with `laterPartition: true`, which lets checked sums record what
+/// they need to decide overflow exactly as one pass over the whole input would.
 protocol Accumulator: AnyObject {
     /// Folds the rows of one batch into their groups. `groups[i]` is row `i`'s group id;
     /// `groupCount` is the number of groups known so far (ids are below it).
     func update(groups: [Int], input: Column?, groupCount: Int) throws
     /// One value per group, `groupCount` rows.
     func finish(groupCount: Int) throws -> Column
+    /// Folds in `other`, the same aggregate over input that comes after all input seen so far:
+    /// `other`'s group `g` is this accumulator's group `groupMap[g]` (< `groupCount`).
+    func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws
+}
+
+/// Whether an aggregate's partial results merge into exactly the value of one pass over the
+/// input. Sums, averages, minima and maxima of doubles depend on the order of the values
+/// (rounding, NaN), so they are computed in one pass.
+func mergesExactly(_ call: AggregateCall, argumentType: DataType?) -> Bool {
+    guard argumentType == .double else { return true }
+    switch call.function {
+    case .sum, .avg, .min, .max: return false
+    case .count, .countStar, .countDistinct, .any, .first: return true
+    }
 }
 
 /// Builds the accumulator for an aggregate call over an argument of type `argumentType`.
-func makeAccumulator(_ call: AggregateCall, argumentType: DataType?) throws -> Accumulator {
+func makeAccumulator(_ call: AggregateCall, argumentType: DataType?, laterPartition: Bool = false) throws -> Accumulator {
     let result = call.type.type
     guard let argumentType else {
         guard call.function == .countStar else {
@@ -24,14 +44,18 @@ func makeAccumulator(_ call: AggregateCall, argumentType: DataType?) throws -> A
     case .countDistinct: return CountDistinctAccumulator(argumentType: argumentType)
     case .sum:
         switch argumentType {
-        case .int: return SumIntAccumulator()
-        case .decimal: return DecimalSumAccumulator(inputScale: argumentType.scale, resultType: result, average: false)
+        case .int: return SumIntAccumulator(tracksPrefixes: laterPartition)
+        case .decimal:
+            return DecimalSumAccumulator(inputScale: argumentType.scale, resultType: result, average: false,
+                                         tracksPrefixes: laterPartition)
         case .double: return DoubleSumAccumulator(average: false)
         default: break
         }
     case .avg:
         switch argumentType {
-        case .int, .decimal: return DecimalSumAccumulator(inputScale: argumentType.scale, resultType: result, average: true)
+        case .int, .decimal:
+            return DecimalSumAccumulator(inputScale: argumentType.scale, resultType: result, average: true,
+                                         tracksPrefixes: laterPartition)
         case .double: return DoubleSumAccumulator(average: true)
         default: break
         }
@@ -42,25 +66,94 @@ func makeAccumulator(_ call: AggregateCall, argumentType: DataType?) throws -> A
     throw EngineError(.unsupported, "aggregate `\(call.function.rawValue)` is not defined on \(argumentType)")
 }
 
+/// Casts the other side of a merge to the receiver's class (both come from the same call).
+@inline(__always)
+func sameKind<A: Accumulator>(_ other: Accumulator, as _: A.Type) throws -> A {
+    guard let o = other as? A else { throw EngineError.planMismatch("merging accumulators of different kinds") }
+    return o
+}
+
+/// How many rows ahead accumulator loops touch the state of a row's group, so that cache
+/// misses on large group tables overlap (a software prefetch).
+let lookahead = 8
+
+/// Which groups have been given a value. Keeps a count of groups never given one, so that a
+/// batch without nulls after all groups are seen marks only its new groups (no per-row store).
+final class SeenFlags {
+    let flags = RawVec<Bool>(capacity: 1024)
+    private(set) var unseen = 0
+
+    var count: Int { flags.count }
+
+    func grow(to n: Int) {
+        if n > flags.count {
+            unseen += n - flags.count
+            flags.resize(to: n, with: false)
+        }
+    }
+
+    /// Prepares for a batch of `groupCount` groups. When the batch has no nulls and every older
+    /// group is seen, all groups are marked now and false is returned (no per-row marking needed).
+    func prepare(groupCount: Int, inputHasNulls: Bool) -> Bool {
+        let before = flags.count
+        let allSeenBefore = unseen == 0
+        grow(to: groupCount)
+        if !inputHasNulls && allSeenBefore {
+            for g in before..<groupCount { flags[g] = true }
+            unseen = 0
+            return false
+        }
+        return true
+    }
+
+    @inline(__always) func mark(_ g: Int) {
+        if !flags.base[g] {
+            flags.base[g] = true
+            unseen -= 1
+        }
+    }
+
+    @inline(__always) subscript(g: Int) -> Bool { flags.base[g] }
+
+    /// A validity bitmap for `groupCount` groups (nil when all are seen).
+    func validity(groupCount: Int) -> Bitmap? {
+        grow(to: groupCount)
+        if unseen == 0 { return nil }
+        var bits = Bitmap(count: groupCount, value: true)
+        for g in 0..<groupCount where !flags[g] { bits[g] = false }
+        return bits
+    }
+}
+
 /// `count(*)` (every row) and `count(x)` (non-null rows).
 final class CountAccumulator: Accumulator {
     private let countNulls: Bool
-    private var counts: [Int64] = []
+    private let counts = RawVec<Int64>(capacity: 1024)
 
     init(countNulls: Bool) { self.countNulls = countNulls }
 
     func update(groups: [Int], input: Column?, groupCount: Int) throws {
-        grow(&counts, to: groupCount, with: 0)
-        if !countNulls, let validity = input?.validity {
-            for (i, g) in groups.enumerated() where validity[i] { counts[g] += 1 }
-        } else {
-            for g in groups { counts[g] += 1 }
+        counts.resize(to: groupCount, with: 0)
+        let c = counts.base
+        let validity = countNulls ? nil : input?.validity
+        groups.withUnsafeBufferPointer { gp in
+            if let validity {
+                for i in gp.indices where validity[i] { c[gp[i]] += 1 }
+            } else {
+                for g in gp { c[g] += 1 }
+            }
         }
     }
 
+    func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
+        let o = try sameKind(other, as: CountAccumulator.self)
+        counts.resize(to: groupCount, with: 0)
+        for g in 0..<o.counts.count { counts[groupMap[g]] += o.counts[g] }
+    }
+
     func finish(groupCount: Int) throws -> Column {
-        grow(&counts, to: groupCount, with: 0)
-        return Column(type: .int, values: .int(counts))
+        counts.resize(to: groupCount, with: 0)
+        return Column(type: .int, values: .int(Array(counts.array.prefix(groupCount))))
     }
 }
 
@@ -79,14 +172,28 @@ final class CountDistinctAccumulator: Accumulator {
         var rows = groups.indices.map { $0 }
         if input.validity != nil { rows = rows.filter { input.isValid($0) } }
         let groupColumn = Column(type: .int, values: .int(rows.map { Int64(groups[$0]) }))
+        add(groupColumn, input.take(rows), rows.count)
+    }
+
+    /// Inserts pairs; each new pair counts once for its group.
+    private func add(_ groupColumn: Column, _ values: Column, _ n: Int) {
         let before = pairs.count
-        let ids = pairs.insert([groupColumn, input.take(rows)], rows: rows.count)
+        let ids = pairs.insert([groupColumn, values], rows: n)
+        let g = groupColumn.values.ints
         // Ids are handed out in row order, so a pair is new exactly when it gets the next id.
         var nextNew = before
         for (j, id) in ids.enumerated() where id == nextNew {
-            counts[groups[rows[j]]] += 1
+            counts[Int(g[j])] += 1
             nextNew += 1
         }
+    }
+
+    func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
+        let o = try sameKind(other, as: CountDistinctAccumulator.self)
+        grow(&counts, to: groupCount, with: 0)
+        let columns = o.pairs.keyColumns()
+        let mapped = Column(type: .int, values: .int(columns[0].values.ints.map { Int64(groupMap[Int($0)]) }))
+        add(mapped, columns[1], o.pairs.count)
     }
 
     func finish(groupCount: Int) throws -> Column {
@@ -96,54 +203,150 @@ final class CountDistinctAccumulator: Accumulator {
 }
 
 /// `sum(int)`, checked: overflow is an error, never a wrap.
+///
+/// As a later partition's partial (`tracksPrefixes`), the running sum of each group is kept in
+/// 128 bits together with its largest and smallest value: a merge then knows whether the
+/// running sum of one pass (the earlier partitions' total plus each of these running sums)
+/// would have left the int range at some row, which is when one pass throws.
 final class SumIntAccumulator: Accumulator {
-    private var sums: [Int64] = []
-    private var seen: [Bool] = []
+    private let tracksPrefixes: Bool
+    private let sums = RawVec<Int64>(capacity: 1024)
+    private let seen = SeenFlags()
+    // tracksPrefixes: running sum, its maximum and minimum (all start at 0).
+    private let wide = RawVec<Int128>(capacity: 16)
+    private let high = RawVec<Int128>(capacity: 16)
+    private let low = RawVec<Int128>(capacity: 16)
+    /// Sum of the touched states, stored so the reads are not optimized away.
+    private var prefetchSink: Int64 = 0
+
+    init(tracksPrefixes: Bool) { self.tracksPrefixes = tracksPrefixes }
 
     func update(groups: [Int], input: Column?, groupCount: Int) throws {
-        grow(&sums, to: groupCount, with: 0)
-        grow(&seen, to: groupCount, with: false)
-        guard let input else { return }
-        let values = input.values.ints
-        for (i, g) in groups.enumerated() where input.isValid(i) {
-            let (s, overflow) = sums[g].addingReportingOverflow(values[i])
-            if overflow { throw EngineError(.integerOverflow, "integer overflow in `sum`: \(sums[g]) + \(values[i])") }
-            sums[g] = s
-            seen[g] = true
+        sums.resize(to: groupCount, with: 0)
+        guard let input else { seen.grow(to: groupCount); return }
+        let validity = input.validity
+        let markRows = seen.prepare(groupCount: groupCount, inputHasNulls: validity != nil)
+        if tracksPrefixes {
+            wide.resize(to: groupCount, with: 0)
+            high.resize(to: groupCount, with: 0)
+            low.resize(to: groupCount, with: 0)
+            let (w, hi, lo) = (wide.base, high.base, low.base)
+            try input.values.ints.withUnsafeBufferPointer { vp in
+                try groups.withUnsafeBufferPointer { gp in
+                    for i in gp.indices {
+                        if let validity, !validity[i] { continue }
+                        let g = gp[i]
+                        let (s, overflow) = w[g].addingReportingOverflow(Int128(vp[i]))
+                        if overflow { throw EngineError.integerOverflow("`sum`") }
+                        w[g] = s
+                        if s > hi[g] { hi[g] = s }
+                        if s < lo[g] { lo[g] = s }
+                        if markRows { seen.mark(g) }
+                    }
+                }
+            }
+            return
+        }
+        let s = sums.base
+        var sink: Int64 = 0
+        try input.values.ints.withUnsafeBufferPointer { vp in
+            try groups.withUnsafeBufferPointer { gp in
+                for i in gp.indices {
+                    // Touch a group a few rows ahead: its cache miss overlaps this row's work.
+                    if i + lookahead < gp.count { sink &+= s[gp[i + lookahead]] }
+                    if let validity, !validity[i] { continue }
+                    let g = gp[i]
+                    let (r, overflow) = s[g].addingReportingOverflow(vp[i])
+                    if overflow { throw EngineError(.integerOverflow, "integer overflow in `sum`: \(s[g]) + \(vp[i])") }
+                    s[g] = r
+                    if markRows { seen.mark(g) }
+                }
+            }
+        }
+        prefetchSink = sink
+    }
+
+    func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
+        let o = try sameKind(other, as: SumIntAccumulator.self)
+        precondition(!tracksPrefixes, "partials merge into the first partition's accumulator")
+        sums.resize(to: groupCount, with: 0)
+        seen.grow(to: groupCount)
+        o.seen.grow(to: o.sums.count)
+        for g in 0..<o.sums.count where o.seen[g] {
+            let target = groupMap[g]
+            let base = Int128(sums[target])
+            let total: Int128
+            if o.tracksPrefixes {
+                guard base + o.high[g] <= Int128(Int64.max), base + o.low[g] >= Int128(Int64.min) else {
+                    throw EngineError(.integerOverflow, "integer overflow in `sum`: the running total \(base) plus the following values leaves the int range")
+                }
+                total = base + o.wide[g]
+            } else {
+                total = base + Int128(o.sums[g])
+            }
+            guard let t = Int64(exactly: total) else {
+                throw EngineError(.integerOverflow, "integer overflow in `sum`: \(base) + \(total - base)")
+            }
+            sums[target] = t
+            seen.mark(target)
         }
     }
 
     func finish(groupCount: Int) throws -> Column {
-        grow(&sums, to: groupCount, with: 0)
-        grow(&seen, to: groupCount, with: false)
-        return Column(type: .int, values: .int(sums), validity: nullsWhereUnseen(seen))
+        sums.resize(to: groupCount, with: 0)
+        if tracksPrefixes {
+            wide.resize(to: groupCount, with: 0)
+            for g in 0..<groupCount {
+                guard let v = Int64(exactly: wide[g]) else { throw EngineError.integerOverflow("`sum`") }
+                sums[g] = v
+            }
+        }
+        let validity = seen.validity(groupCount: groupCount)
+        return Column(type: .int, values: .int(Array(sums.array.prefix(groupCount))), validity: validity)
     }
 }
 
-/// `sum` and `avg` of doubles (IEEE).
+/// `sum` and `avg` of doubles (IEEE). Not merged in parallel plans (see `mergesExactly`).
 final class DoubleSumAccumulator: Accumulator {
     private let average: Bool
-    private var sums: [Double] = []
-    private var counts: [Int64] = []
+    private let sums = RawVec<Double>(capacity: 1024)
+    private let counts = RawVec<Int64>(capacity: 1024)
 
     init(average: Bool) { self.average = average }
 
     func update(groups: [Int], input: Column?, groupCount: Int) throws {
-        grow(&sums, to: groupCount, with: 0)
-        grow(&counts, to: groupCount, with: 0)
+        sums.resize(to: groupCount, with: 0)
+        counts.resize(to: groupCount, with: 0)
         guard let input else { return }
-        let values = input.values.doubles
-        for (i, g) in groups.enumerated() where input.isValid(i) {
-            sums[g] += values[i]
-            counts[g] += 1
+        let validity = input.validity
+        let (s, c) = (sums.base, counts.base)
+        input.values.doubles.withUnsafeBufferPointer { vp in
+            groups.withUnsafeBufferPointer { gp in
+                for i in gp.indices {
+                    if let validity, !validity[i] { continue }
+                    s[gp[i]] += vp[i]
+                    c[gp[i]] += 1
+                }
+            }
+        }
+    }
+
+    func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
+        let o = try sameKind(other, as: DoubleSumAccumulator.self)
+        sums.resize(to: groupCount, with: 0)
+        counts.resize(to: groupCount, with: 0)
+        for g in 0..<o.sums.count where o.counts[g] > 0 {
+            sums[groupMap[g]] += o.sums[g]
+            counts[groupMap[g]] += o.counts[g]
         }
     }
 
     func finish(groupCount: Int) throws -> Column {
-        grow(&sums, to: groupCount, with: 0)
-        grow(&counts, to: groupCount, with: 0)
-        let values = average ? zip(sums, counts).map { $1 == 0 ? 0 : $0 / Double($1) } : sums
-        return Column(type: .double, values: .double(values), validity: nullsWhereUnseen(counts.map { $0 > 0 }))
+        sums.resize(to: groupCount, with: 0)
+        counts.resize(to: groupCount, with: 0)
+        let s = sums.array.prefix(groupCount), c = counts.array.prefix(groupCount)
+        let values = average ? zip(s, c).map { $1 == 0 ? 0 : $0 / Double($1) } : Array(s)
+        return Column(type: .double, values: .double(values), validity: nullsWhereUnseen(c.map { $0 > 0 }))
     }
 }
 

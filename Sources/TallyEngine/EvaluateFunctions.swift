@@ -7,6 +7,10 @@ extension ExpressionEvaluator {
     func callFunction(_ f: ScalarFunction, _ args: [BoundExpr], type: DataType, on batch: Batch) throws -> Column {
         switch f {
         case .coalesce:
+            if args.count == 2, case .literal(let v, _) = args[1], !v.isNull {
+                let x = try evaluate(args[0], on: batch)
+                if let r = try coalesceWithLiteral(x, v, type: type) { return r }
+            }
             return try coalesce(args, type: type, on: batch)
         case .round:
             guard args.count == 1 || args.count == 2 else { throw arity(f, args.count) }

@@ -27,8 +27,18 @@ public struct ExpressionEvaluator: Sendable {
         case .logical(let isAnd, let a, let b, _):
             return try logical(isAnd: isAnd, a, b, on: batch)
         case .arithmetic(let op, let a, let b, let type):
+            if type.type == .int, case .literal(.int(let v), let lt) = b, lt.type == .int {
+                let x = try evaluate(a, on: batch)
+                if let r = try intArithmeticWithLiteral(op, x, v) { return r }
+                return try arithmetic(op, x, evaluate(b, on: batch), type: type.type)
+            }
             return try arithmetic(op, evaluate(a, on: batch), evaluate(b, on: batch), type: type.type)
         case .comparison(let op, let a, let b, _):
+            if case .literal(let v, let lt) = b, !v.isNull {
+                let x = try evaluate(a, on: batch)
+                if let r = compareWithLiteral(op, x, v, lt.type) { return r }
+                return try compare(op, x, evaluate(b, on: batch))
+            }
             return try compare(op, evaluate(a, on: batch), evaluate(b, on: batch))
         case .isNull(let e, let negated):
             return isNull(try evaluate(e, on: batch), negated: negated)

@@ -1,3 +1,4 @@
+import Dispatch
 import TallyCompiler
 
 /// Groups its input by key columns and computes aggregates per group (SQL `GROUP BY`).
@@ -5,15 +6,34 @@ import TallyCompiler
 /// Consumes the whole input on the first `next()`, then emits the groups in first-seen order,
 /// `Batch.defaultSize` rows at a time: the key columns, then one column per aggregate. Null
 /// keys form one group. Without keys there is exactly one output row, even for empty input.
+///
+/// Parallel form (`init(partitions:plan:)`): the input is given as consecutive partitions; each
+/// is aggregated on its own thread into a partial (its own group table and accumulators), and the
+/// partials are merged in partition order. The result is the one of a single pass over the
+/// partitions concatenated: groups in first-seen order, `first`/`any` the first non-null value,
+/// exact sums and counts, and an overflow wherever a single pass would overflow. When several
+/// partitions fail, the error of the first one (in partition order) is thrown.
 public final class HashAggregateStream: BatchStream {
-    private let input: BatchStream
+    private let inputs: [BatchStream]
     private let plan: HashAggregateExec
     private var output: [Batch]?
     private var position = 0
 
     public init(input: BatchStream, plan: HashAggregateExec) {
-        self.input = input
+        inputs = [input]
         self.plan = plan
+    }
+
+    /// Aggregates `partitions` (consecutive parts of the input, in order) in parallel, one thread each.
+    public init(partitions: [BatchStream], plan: HashAggregateExec) {
+        inputs = partitions.isEmpty ? [MaterializedStream([])] : partitions
+        self.plan = plan
+    }
+
+    /// Whether every aggregate of `plan` merges exactly from partials (else run one pass).
+    static func canRunInParallel(_ plan: HashAggregateExec) -> Bool {
+        let schema = plan.input.schema
+        return plan.aggregates.allSatisfy { mergesExactly($0, argumentType: $0.argument.map { schema[$0].type }) }
     }
 
     public func next() throws -> Batch? {
@@ -24,28 +44,110 @@ public final class HashAggregateStream: BatchStream {
     }
 
     private func aggregate() throws -> Batch {
-        let inputSchema = plan.input.schema
-        let table = GroupTable(keyTypes: plan.groupKeys.map { inputSchema[$0].type })
-        let accumulators = try plan.aggregates.map { call in
-            try makeAccumulator(call, argumentType: call.argument.map { inputSchema[$0].type })
+        let result: PartialAggregate
+        if inputs.count == 1 {
+            result = try PartialAggregate(plan: plan, laterPartition: false)
+            try result.consume(inputs[0])
+        } else {
+            result = try aggregateInParallel()
         }
-        let global = plan.groupKeys.isEmpty
+        return try result.finish()
+    }
+
+    private func aggregateInParallel() throws -> PartialAggregate {
+        let tasks = inputs.enumerated().map { PartitionTask(input: $1, index: $0) }
+        let plan = self.plan
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
+            let task = tasks[i]
+            task.result = Result {
+                let partial = try PartialAggregate(plan: plan, laterPartition: task.index > 0)
+                try partial.consume(task.input)
+                return partial
+            }
+        }
+        // concurrentPerform returns after every iteration has finished, so the results are complete.
+        let first = try tasks[0].result!.get()
+        for task in tasks.dropFirst() {
+            try first.merge(task.result!.get())
+        }
+        return first
+    }
+}
+
+/// One partition's input and, once its worker is done, its partial aggregate or error.
+///
+/// `@unchecked Sendable` because streams and partials are not thread-safe: ownership passes
+/// from the creating thread to exactly one worker of `concurrentPerform` (which alone reads
+/// `input` and writes `result`), and back to the creating thread after `concurrentPerform`
+/// returns. No two threads ever touch one task at the same time.
+private final class PartitionTask: @unchecked Sendable {
+    let input: BatchStream
+    let index: Int
+    var result: Result<PartialAggregate, Error>?
+
+    init(input: BatchStream, index: Int) {
+        self.input = input
+        self.index = index
+    }
+}
+
+/// The group table and accumulators of an aggregation over (part of) the input.
+final class PartialAggregate {
+    private let plan: HashAggregateExec
+    private let table: GroupTable
+    private let accumulators: [Accumulator]
+    private let global: Bool
+
+    init(plan: HashAggregateExec, laterPartition: Bool) throws {
+        self.plan = plan
+        let inputSchema = plan.input.schema
+        table = GroupTable(keyTypes: plan.groupKeys.map { inputSchema[$0].type })
+        accumulators = try plan.aggregates.map { call in
+            try makeAccumulator(call, argumentType: call.argument.map { inputSchema[$0].type },
+                                laterPartition: laterPartition)
+        }
+        global = plan.groupKeys.isEmpty
+    }
+
+    /// The number of groups; a global aggregate has its one group once a row was seen.
+    private var groupCount = 0
+
+    func consume(_ input: BatchStream) throws {
         while let batch = try input.next() {
             guard batch.count > 0 else { continue }
             let groups = global
                 ? [Int](repeating: 0, count: batch.count)
                 : table.insert(plan.groupKeys.map { batch.columns[$0] }, rows: batch.count)
-            let groupCount = global ? 1 : table.count
+            groupCount = global ? 1 : table.count
             for (call, accumulator) in zip(plan.aggregates, accumulators) {
                 try accumulator.update(groups: groups, input: call.argument.map { batch.columns[$0] },
                                        groupCount: groupCount)
             }
         }
-        let groupCount = global ? 1 : table.count
+    }
+
+    /// Folds in the partial of the input that follows all input seen so far.
+    func merge(_ other: PartialAggregate) throws {
+        let map: [Int]
+        if global {
+            map = other.groupCount > 0 ? [0] : []
+            if other.groupCount > 0 { groupCount = 1 }
+        } else {
+            map = table.insert(groupsOf: other.table)
+            groupCount = table.count
+        }
+        guard !map.isEmpty else { return }
+        for (mine, theirs) in zip(accumulators, other.accumulators) {
+            try mine.merge(from: theirs, groupMap: map, groupCount: groupCount)
+        }
+    }
+
+    func finish() throws -> Batch {
+        let count = global ? 1 : table.count
         var columns = global ? [] : table.keyColumns()
-        for accumulator in accumulators { columns.append(try accumulator.finish(groupCount: groupCount)) }
+        for accumulator in accumulators { columns.append(try accumulator.finish(groupCount: count)) }
         // Label columns with the declared output types (same storage, e.g. decimal precision).
         for c in columns.indices where c < plan.schema.count { columns[c].type = plan.schema[c].type }
-        return Batch(columns: columns, count: groupCount)
+        return Batch(columns: columns, count: count)
     }
 }

@@ -21,13 +21,15 @@ func makeSelectAccumulator(_ mode: SelectMode, type: DataType) -> Accumulator {
 }
 
 /// `min`, `max` or `first` over a fixed-width type.
-final class SelectAccumulator<T: Comparable>: Accumulator {
+final class SelectAccumulator<T: Comparable & BitwiseCopyable>: Accumulator {
     private let mode: SelectMode
     private let type: DataType
     private let read: (ColumnValues) -> [T]
     private let wrap: ([T]) -> ColumnValues
-    private var kept: [T] = []
-    private var seen: [Bool] = []
+    /// Kept value per group; unseen groups hold a placeholder (the first value ever met).
+    private let kept = RawVec<T>(capacity: 1024)
+    private var filler: T?
+    private let seen = SeenFlags()
 
     init(_ mode: SelectMode, _ type: DataType, read: @escaping (ColumnValues) -> [T], wrap: @escaping ([T]) -> ColumnValues) {
         self.mode = mode
@@ -36,74 +38,176 @@ final class SelectAccumulator<T: Comparable>: Accumulator {
         self.wrap = wrap
     }
 
+    private func grow(to groupCount: Int) {
+        if let filler { kept.resize(to: groupCount, with: filler) }
+        seen.grow(to: groupCount)
+    }
+
     func update(groups: [Int], input: Column?, groupCount: Int) throws {
-        guard let input else { return }
+        guard let input else { return grow(to: groupCount) }
         let values = read(input.values)
-        if kept.count < groupCount {
-            // Placeholder for new groups: any value of the right type.
-            guard let filler = values.first ?? kept.first else { return }
-            grow(&kept, to: groupCount, with: filler)
-            grow(&seen, to: groupCount, with: false)
+        if filler == nil { filler = values.first }
+        guard filler != nil else { return grow(to: groupCount) }
+        grow(to: groupCount)
+        let validity = input.validity
+        let k = kept.base
+        values.withUnsafeBufferPointer { vp in
+            groups.withUnsafeBufferPointer { gp in
+                for i in gp.indices {
+                    if let validity, !validity[i] { continue }
+                    let g = gp[i], v = vp[i]
+                    if !seen[g] {
+                        k[g] = v
+                        seen.mark(g)
+                        continue
+                    }
+                    switch mode {
+                    case .min: if v < k[g] { k[g] = v }
+                    case .max: if v > k[g] { k[g] = v }
+                    case .first: break
+                    }
+                }
+            }
         }
-        for (i, g) in groups.enumerated() where input.isValid(i) {
-            let v = values[i]
-            if !seen[g] {
-                kept[g] = v
-                seen[g] = true
+    }
+
+    func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
+        let o = try sameKind(other, as: SelectAccumulator<T>.self)
+        if filler == nil { filler = o.filler }
+        grow(to: groupCount)
+        guard o.filler != nil else { return }
+        for g in 0..<o.seen.count where o.seen[g] {
+            let t = groupMap[g], v = o.kept[g]
+            if !seen[t] {
+                kept[t] = v
+                seen.mark(t)
                 continue
             }
             switch mode {
-            case .min: if v < kept[g] { kept[g] = v }
-            case .max: if v > kept[g] { kept[g] = v }
+            case .min: if v < kept[t] { kept[t] = v }
+            case .max: if v > kept[t] { kept[t] = v }
             case .first: break
             }
         }
     }
 
     func finish(groupCount: Int) throws -> Column {
-        grow(&seen, to: groupCount, with: false)
-        let buffer: ColumnValues
-        if let filler = kept.first {
-            grow(&kept, to: groupCount, with: filler)
-            buffer = wrap(kept)
-        } else {
-            buffer = .zeros(for: type, count: groupCount)
-        }
-        return Column(type: type, values: buffer, validity: nullsWhereUnseen(seen))
+        grow(to: groupCount)
+        let buffer: ColumnValues = filler == nil
+            ? .zeros(for: type, count: groupCount) : wrap(Array(kept.array.prefix(groupCount)))
+        return Column(type: type, values: buffer, validity: seen.validity(groupCount: groupCount))
     }
 }
 
-/// `min`, `max` or `first` over strings (UTF-8 byte order).
+/// `min`, `max` or `first` over strings (UTF-8 byte order). Each group keeps its value's arena
+/// offset, length and first 16 bytes: most comparisons end on those without touching the arena,
+/// and the input's bytes are copied into the arena only when a group's value changes. When most
+/// of the arena is dead values it is compacted.
 final class StringSelectAccumulator: Accumulator {
+    private struct Kept {
+        /// Offset in `arena`; -1 when the group has no value yet.
+        var start: Int
+        var length: Int
+        var w0: UInt64
+        var w1: UInt64
+    }
+
     private let mode: SelectMode
-    private var kept: [[UInt8]?] = []
+    private let kept = RawVec<Kept>(capacity: 1024)
+    private let arena = ByteArena(capacity: 1 << 16)
+    private var liveBytes = 0
+    /// Sum of the touched states, stored so the reads are not optimized away.
+    private var prefetchSink = 0
 
     init(_ mode: SelectMode) { self.mode = mode }
 
+    private func grow(to groupCount: Int) {
+        kept.resize(to: groupCount, with: Kept(start: -1, length: 0, w0: 0, w1: 0))
+    }
+
+    /// Offers value `p[0..<n]` (prefix words `w`) to group `g`, which keeps it if it wins.
+    @inline(__always)
+    private func offer(_ k: UnsafeMutablePointer<Kept>, _ g: Int, _ p: UnsafePointer<UInt8>?, _ n: Int,
+                       _ w: (UInt64, UInt64)) {
+        let current = k[g]
+        if current.start >= 0 {
+            switch mode {
+            case .first: return
+            case .min:
+                if compareWithPrefix(w, p, n, (current.w0, current.w1), arena.base + current.start, current.length) >= 0 { return }
+            case .max:
+                if compareWithPrefix(w, p, n, (current.w0, current.w1), arena.base + current.start, current.length) <= 0 { return }
+            }
+            liveBytes -= current.length
+        }
+        k[g] = Kept(start: arena.append(p, n), length: n, w0: w.0, w1: w.1)
+        liveBytes += n
+    }
+
     func update(groups: [Int], input: Column?, groupCount: Int) throws {
-        grow(&kept, to: groupCount, with: nil)
+        grow(to: groupCount)
         guard let input else { return }
         let strings = input.values.strings
-        for (i, g) in groups.enumerated() where input.isValid(i) {
-            let v = strings[i]
-            guard let current = kept[g] else {
-                kept[g] = Array(v)
-                continue
+        let validity = input.validity
+        let k = kept.base
+        var sink = 0
+        strings.offsets.withUnsafeBufferPointer { off in
+            strings.bytes.withUnsafeBufferPointer { bytes in
+                groups.withUnsafeBufferPointer { gp in
+                    let b = bytes.baseAddress
+                    let end = UnsafePointer(b.map { $0 + bytes.count })
+                    for i in gp.indices {
+                        if i + lookahead < gp.count { sink &+= k[gp[i + lookahead]].length }
+                        if let validity, !validity[i] { continue }
+                        let g = gp[i]
+                        if mode == .first && k[g].start >= 0 { continue }
+                        let s = Int(off[i]), n = Int(off[i + 1]) - s
+                        let p = UnsafePointer(b.map { $0 + s })
+                        offer(k, g, p, n, loadPrefix(p, n, end: end))
+                    }
+                }
             }
-            switch mode {
-            case .min: if v.lexicographicallyPrecedes(current) { kept[g] = Array(v) }
-            case .max: if current.lexicographicallyPrecedes(v) { kept[g] = Array(v) }
-            case .first: break
-            }
+        }
+        prefetchSink = sink
+        if arena.count > 1 << 20 && arena.count > 2 * liveBytes { compact() }
+    }
+
+    /// Copies the live values into a fresh arena.
+    private func compact() {
+        let fresh = ByteArena(capacity: Swift.max(liveBytes * 2, 1 << 16))
+        for g in 0..<kept.count where kept[g].start >= 0 {
+            kept[g].start = fresh.append(arena.base + kept[g].start, kept[g].length)
+        }
+        arena.adopt(fresh)
+    }
+
+    func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
+        let o = try sameKind(other, as: StringSelectAccumulator.self)
+        grow(to: groupCount)
+        for g in 0..<o.kept.count where o.kept[g].start >= 0 {
+            let v = o.kept[g]
+            offer(kept.base, groupMap[g], UnsafePointer(o.arena.base + v.start), v.length, (v.w0, v.w1))
         }
     }
 
     func finish(groupCount: Int) throws -> Column {
-        grow(&kept, to: groupCount, with: nil)
-        var builder = ColumnBuilder(.string, capacity: groupCount)
-        for v in kept {
-            if let v { builder.appendString(v) } else { builder.appendNull() }
+        grow(to: groupCount)
+        var offsets = [Int32](repeating: 0, count: groupCount + 1)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(liveBytes)
+        var valid = Bitmap(count: groupCount, value: true)
+        var anyNull = false
+        for g in 0..<groupCount {
+            let v = kept[g]
+            if v.start >= 0 {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: arena.base + v.start, count: v.length))
+            } else {
+                valid[g] = false
+                anyNull = true
+            }
+            offsets[g + 1] = Int32(bytes.count)
         }
-        return builder.finish()
+        return Column(type: .string, values: .string(StringArray(offsets: offsets, bytes: bytes)),
+                      validity: anyNull ? valid : nil)
     }
 }

@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Manually managed growable buffers for the hash tables and accumulators: hot loops index them
+// through a raw pointer (no bounds, uniqueness or exclusivity checks). Each is owned by exactly
+// one class instance (a table or an accumulator) and freed by its `deinit`; never shared.
+
+/// A growable array of trivial values. `base` is invalidated by `append`/`reserve`/`resize`.
+final class RawVec<T: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<T>
+    private(set) var count = 0
+    private(set) var capacity: Int
+
+    init(capacity: Int = 16) {
+        self.capacity = Swift.max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always) subscript(i: Int) -> T {
+        get { base[i] }
+        set { base[i] = newValue }
+    }
+
+    func reserve(_ n: Int) {
+        guard n > capacity else { return }
+        var c = capacity
+        while c < n { c *= 2 }
+        let b = UnsafeMutablePointer<T>.allocate(capacity: c)
+        b.update(from: base, count: count)
+        base.deallocate()
+        base = b
+        capacity = c
+    }
+
+    @inline(__always) func append(_ v: T) {
+        if count == capacity { reserve(count + 1) }
+        base[count] = v
+        count += 1
+    }
+
+    /// Grows to `n` elements, filling new ones with `value` (never shrinks).
+    func resize(to n: Int, with value: T) {
+        guard n > count else { return }
+        reserve(n)
+        (base + count).initialize(repeating: value, count: n - count)
+        count = n
+    }
+
+    var array: [T] { Array(UnsafeBufferPointer(start: base, count: count)) }
+}
+
+/// Append-only bytes; values are addressed by offset (stable across growth).
+final class ByteArena {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 4096) {
+        self.capacity = Swift.max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Copies `n` bytes from `p`; returns their offset.
+    @inline(__always) func append(_ p: UnsafePointer<UInt8>?, _ n: Int) -> Int {
+        let at = count
+        if n == 0 { return at }
+        if count + n > capacity { grow(count + n) }
+        (base + count).update(from: p!, count: n)
+        count += n
+        return at
+    }
+
+    private func grow(_ n: Int) {
+        var c = capacity
+        while c < n { c *= 2 }
+        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        b.update(from: base, count: count)
+        base.deallocate()
+        base = b
+        capacity = c
+    }
+
+    /// Takes over `other`'s bytes (other is left empty).
+    func adopt(_ other: ByteArena) {
+        swap(&base, &other.base)
+        swap(&count, &other.count)
+        swap(&capacity, &other.capacity)
+        other.count = 0
+    }
+}
+
+/// Byte-wise (UTF-8 code unit) order: -1, 0 or 1.
+@inline(__always)
+func compareBytes(_ a: UnsafePointer<UInt8>?, _ n1: Int, _ b: UnsafePointer<UInt8>?, _ n2: Int) -> Int {
+    let n = Swift.min(n1, n2)
+    if n > 0 {
+        let c = memcmp(a!, b!, n)
+        if c != 0 { return c < 0 ? -1 : 1 }
+    }
+    return n1 == n2 ? 0 : (n1 < n2 ? -1 : 1)
+}
+
+@inline(__always)
+func equalBytes(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {
+    n == 0 || memcmp(a!, b!, n) == 0
+}
+
+@inline(__always)
+private func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let m = a.multipliedFullWidth(by: b)
+    return m.high ^ m.low
+}
+
+/// A 64-bit hash of `n` bytes (8 bytes per step, wyhash-style multiply-fold).
+@inline(__always)
+func hashBytes(_ p: UnsafePointer<UInt8>?, _ n: Int) -> UInt64 {
+    var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(truncatingIfNeeded: n)
+    guard n > 0, let p else { return mix64(h) }
+    let raw = UnsafeRawPointer(p)
+    var i = 0
+    while i + 8 <= n {
+        h = fold(h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), 0x9E37_79B9_7F4A_7C15)
+        i += 8
+    }
+    if i < n {
+        var w: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            w |= UInt64(p[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = fold(h ^ w, 0xA076_1D64_78BD_642F)
+    }
+    return mix64(h)
+}
+
+/// The first 16 bytes of `n` bytes at `p` as two little-endian words, zero past `n` (bytes
+/// `p ..< end` may be read).
+@inline(__always)
+func loadPrefix(_ p: UnsafePointer<UInt8>?, _ n: Int, end: UnsafePointer<UInt8>?) -> (UInt64, UInt64) {
+    guard n > 0, let p else { return (0, 0) }
+    if let end, end - p >= 16 {
+        let raw = UnsafeRawPointer(p)
+        var w0 = raw.loadUnaligned(as: UInt64.self)
+        var w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        if n < 8 {
+            w0 &= (1 << UInt64(8 * n)) &- 1
+            w1 = 0
+        } else if n < 16 {
+            w1 &= (1 << UInt64(8 * (n - 8))) &- 1
+        }
+        return (w0, w1)
+    }
+    var w0: UInt64 = 0, w1: UInt64 = 0
+    for k in 0..<Swift.min(n, 16) {
+        if k < 8 { w0 |= UInt64(p[k]) << UInt64(8 * k) } else { w1 |= UInt64(p[k]) << UInt64(8 * (k - 8)) }
+    }
+    return (w0, w1)
+}
+
+/// Byte order of two strings given their `loadPrefix` words, lengths and bytes: -1, 0 or 1.
+/// Only strings longer than 16 bytes with equal prefixes touch the bytes.
+@inline(__always)
+func compareWithPrefix(_ a: (UInt64, UInt64), _ pa: UnsafePointer<UInt8>?, _ na: Int,
+                       _ b: (UInt64, UInt64), _ pb: UnsafePointer<UInt8>?, _ nb: Int) -> Int {
+    if a.0 != b.0 { return a.0.byteSwapped < b.0.byteSwapped ? -1 : 1 }
+    if a.1 != b.1 { return a.1.byteSwapped < b.1.byteSwapped ? -1 : 1 }
+    if na <= 16 || nb <= 16 { return na == nb ? 0 : (na < nb ? -1 : 1) }
+    return compareBytes(pa! + 16, na - 16, pb! + 16, nb - 16)
+}
