@@ -4,6 +4,8 @@ public indirect enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
+    /// A number written exactly as given (such as a decimal's canonical text), never through binary floating point.
+    case number(String)
     case string(String)
     case array([JSONValue])
     /// Keys in output order.
@@ -14,6 +16,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         case (.null, .null): true
         case let (.bool(x), .bool(y)): x == y
         case let (.int(x), .int(y)): x == y
+        case let (.number(x), .number(y)): x == y
         case let (.string(x), .string(y)): x == y
         case let (.array(x), .array(y)): x == y
         case let (.object(x), .object(y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
@@ -26,6 +29,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         case .null: h.combine(0)
         case .bool(let b): h.combine(b)
         case .int(let i): h.combine(i)
+        case .number(let n): h.combine(n)
         case .string(let s): h.combine(s)
         case .array(let a): h.combine(a)
         case .object(let o): for (k, v) in o { h.combine(k); h.combine(v) }
@@ -47,6 +51,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
+        case .number(let n): out += n
         case .string(let s): Self.escape(s, into: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }

@@ -1,4 +1,5 @@
 import TallyCompiler
+import TallyDiagnostics
 import TallyEngine
 
 /// Turns the rows of an alert sink into JSON lines: one per row, then a summary line.
@@ -11,19 +12,20 @@ struct AlertFormatter {
     func lines(_ stream: BatchStream) throws -> [String] {
         var lines: [String] = []
         let names = sink.schema.names
-        let date = JSONText.string(CivilDate.format(days: runDate))
+        let head: [(String, JSONValue)] = [("alert", .string(sink.name)), ("severity", .string(severity.rawValue)),
+                                           ("run_date", .string(CivilDate.format(days: runDate)))]
         while let batch = try stream.next() {
             for r in 0..<batch.count {
                 let values = batch.columns.map { $0.value(at: r) }
-                var fields: [(String, String)] = [("alert", JSONText.string(sink.name)), ("severity", JSONText.string(severity.rawValue)),
-                                                  ("run_date", date)]
-                if !message.isEmpty { fields.append(("message", JSONText.string(render(values)))) }
-                fields.append(("row", JSONText.object(zip(names, values.map(JSONText.value)).map { ($0, $1) })))
-                lines.append(JSONText.object(fields))
+                var fields = head
+                if !message.isEmpty { fields.append(("message", .string(render(values)))) }
+                fields.append(("row", .object(zip(names, values.map(JSONValue.init)).map { ($0, $1) })))
+                lines.append(JSONValue.object(fields).serialized(pretty: false))
             }
         }
-        lines.append(JSONText.object([("alert", JSONText.string(sink.name)), ("summary", "true"), ("run_date", date),
-                                      ("severity", JSONText.string(severity.rawValue)), ("matched", String(lines.count))]))
+        let summary: [(String, JSONValue)] = [("alert", .string(sink.name)), ("summary", .bool(true)), head[2], head[1],
+                                              ("matched", .int(lines.count))]
+        lines.append(JSONValue.object(summary).serialized(pretty: false))
         return lines
     }
 

@@ -1,50 +1,39 @@
 import TallyCompiler
 import TallyConnectors
+import TallyDiagnostics
 
 /// Machine-readable forms of `tally explain`: JSON (versioned) and the node graph as Graphviz or Mermaid.
 extension Explainer {
     /// The version of the JSON shape; bumped on incompatible changes.
     public static let jsonVersion = 1
 
-    func schemaJSON(_ schema: Schema) -> String {
-        JSONText.array(schema.fields.map {
-            JSONText.object([("name", JSONText.string($0.name)), ("type", JSONText.string($0.type.description)),
-                             ("nullable", $0.nullable ? "true" : "false")])
-        })
-    }
-
     func renderJSON() -> String {
         let missing = Set(missingInputs.map(\.name))
-        let params = pipeline.params.map { name, p in
-            JSONText.object([("name", JSONText.string(name)), ("type", JSONText.string(p.type.description)),
-                             ("value", JSONText.value(p.value))])
+        let params: [JSONValue] = pipeline.params.map { name, p in
+            .object([("name", .string(name)), ("type", .string(p.type.description)), ("value", JSONValue(p.value))])
         }
-        let sources = pipeline.sources.map { s in
-            let files = FileMatcher.match(s.path, root: root).map {
-                JSONText.object([("path", JSONText.string($0.name)), ("bytes", String($0.size))])
+        let sources: [JSONValue] = pipeline.sources.map { s in
+            let files: [JSONValue] = FileMatcher.match(s.path, root: root).map {
+                .object([("path", .string($0.name)), ("bytes", .int(Int($0.size)))])
             }
-            return JSONText.object([("name", JSONText.string(s.name)), ("path", JSONText.string(s.path)),
-                                    ("schema", schemaJSON(s.schema)), ("files", JSONText.array(files)),
-                                    ("missing", missing.contains(s.name) ? "true" : "false")])
+            return .object([("name", .string(s.name)), ("path", .string(s.path)), ("schema", JSONValue(s.schema)),
+                             ("files", .array(files)), ("missing", .bool(missing.contains(s.name)))])
         }
-        let nodes = pipeline.nodes.map { n in
-            JSONText.object([("name", JSONText.string(n.name)), ("line", String(n.span.start.line)),
-                             ("reads", JSONText.array(n.reads.map(JSONText.string))), ("schema", schemaJSON(n.plan.schema)),
-                             ("logical_plan", JSONText.array(PlanPrinter.logical(n.plan).map(JSONText.string)))])
+        let nodes: [JSONValue] = pipeline.nodes.map { n in
+            .object([("name", .string(n.name)), ("line", .int(n.span.start.line)), ("reads", .array(n.reads.map(JSONValue.string))),
+                     ("schema", JSONValue(n.plan.schema)), ("logical_plan", .array(PlanPrinter.logical(n.plan).map(JSONValue.string)))])
         }
-        let sinks = pipeline.sinks.map { s in
-            JSONText.object([("name", JSONText.string(s.name)), ("from", JSONText.string(s.input)),
-                             ("line", String(s.span.start.line)), ("writes", JSONText.string(describe(s))),
-                             ("schema", schemaJSON(s.schema)),
-                             ("physical_plan", JSONText.array(PlanPrinter.physical(planner.planSink(s)).map(JSONText.string)))])
+        let sinks: [JSONValue] = pipeline.sinks.map { s in
+            .object([("name", .string(s.name)), ("from", .string(s.input)), ("line", .int(s.span.start.line)),
+                     ("writes", .string(describe(s))), ("schema", JSONValue(s.schema)),
+                     ("physical_plan", .array(PlanPrinter.physical(planner.planSink(s)).map(JSONValue.string)))])
         }
-        return JSONText.object([
-            ("version", String(Self.jsonVersion)), ("pipeline", JSONText.string(pipeline.name)),
-            ("file", JSONText.string(pipeline.file)), ("run_date", JSONText.string(CivilDate.format(days: pipeline.runDate))),
-            ("root", JSONText.string(root)), ("params", JSONText.array(params)), ("sources", JSONText.array(sources)),
-            ("nodes", JSONText.array(nodes)), ("shared", JSONText.array(planner.shared.sorted().map(JSONText.string))),
-            ("sinks", JSONText.array(sinks)),
-        ])
+        return JSONValue.object([
+            ("version", .int(Self.jsonVersion)), ("pipeline", .string(pipeline.name)), ("file", .string(pipeline.file)),
+            ("run_date", .string(CivilDate.format(days: pipeline.runDate))), ("root", .string(root)),
+            ("params", .array(params)), ("sources", .array(sources)), ("nodes", .array(nodes)),
+            ("shared", .array(planner.shared.sorted().map(JSONValue.string))), ("sinks", .array(sinks)),
+        ]).serialized()
     }
 
     /// Edges of the node graph: (from, to) names, sources and transforms to their readers and sinks.

@@ -1,46 +1,24 @@
 import TallyCompiler
+import TallyDiagnostics
 
-/// Minimal JSON text building for alert lines and reports; decimals are written exactly as numbers.
-enum JSONText {
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
-    private static func String(format value: UInt32) -> Swift.String {
-        let hex = Swift.String(value, radix: 16)
-        return "\\u" + Swift.String(repeating: "0", count: 4 - hex.count) + hex
-    }
-
-    static func value(_ v: Value) -> String {
-        switch v {
-        case .null: "null"
-        case .int(let i): Swift.String(i)
-        case .decimal: v.description
-        case .double(let d): d.isFinite ? Swift.String(d) : "null"
-        case .bool(let b): b ? "true" : "false"
-        case .string, .date, .timestamp: string(v.description)
+extension JSONValue {
+    /// A typed value as JSON: numbers exactly (decimals as their canonical text), dates and timestamps as
+    /// strings, non-finite doubles as null.
+    init(_ value: Value) {
+        switch value {
+        case .null: self = .null
+        case .int(let i): self = .int(Int(i))
+        case .decimal: self = .number(value.description)
+        case .double(let d): self = d.isFinite ? .number(String(d)) : .null
+        case .bool(let b): self = .bool(b)
+        case .string, .date, .timestamp: self = .string(value.description)
         }
     }
 
-    /// `{"k": v, ...}` from already-encoded values, in the given order.
-    static func object(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+    /// A schema as a list of `{name, type, nullable}`.
+    init(_ schema: Schema) {
+        self = .array(schema.fields.map {
+            .object([("name", .string($0.name)), ("type", .string($0.type.description)), ("nullable", .bool($0.nullable))])
+        })
     }
-}
-
-extension JSONText {
-    /// `[a, b]` from already-encoded values.
-    static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
 }
