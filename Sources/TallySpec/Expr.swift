@@ -4,10 +4,13 @@ import TallyDiagnostics
 public struct Expr: Sendable, Hashable {
     public var kind: ExprKind
     public var span: Span
+    /// Levels of nesting below and including this node (a literal or column is 1).
+    public let depth: Int
 
     public init(_ kind: ExprKind, span: Span) {
         self.kind = kind
         self.span = span
+        depth = 1 + (kind.children.map(\.depth).max() ?? 0)
     }
 }
 
@@ -63,6 +66,21 @@ public indirect enum ExprKind: Sendable, Hashable {
     case call(Located<String>, [Expr], star: Bool)
     /// `cast(x as type)`.
     case cast(Expr, Located<String>)
+}
+
+extension ExprKind {
+    /// The direct subexpressions.
+    public var children: [Expr] {
+        switch self {
+        case .literal, .column, .param: []
+        case .unary(_, let e), .isNull(let e, _), .cast(let e, _): [e]
+        case .binary(_, let a, let b): [a, b]
+        case .inList(let e, let items, _): [e] + items
+        case .between(let e, let low, let high, _): [e, low, high]
+        case .caseWhen(let clauses, let otherwise): clauses.flatMap { [$0.condition, $0.result] } + (otherwise.map { [$0] } ?? [])
+        case .call(_, let args, _): args
+        }
+    }
 }
 
 /// `when condition then result`.

@@ -8,6 +8,11 @@ public struct ExprParser {
     let source: ExprSource
     let tokens: [Token]
     var position = 0
+    /// How deep the parser has recursed into parentheses, calls and unary operators.
+    var nesting = 0
+
+    /// The deepest an expression may nest; checking and evaluating recurse over the tree.
+    public static let maxDepth = 100
 
     /// Parses `source`; a syntax error comes back as one diagnostic at the offending token.
     public static func parse(_ source: ExprSource) -> Result<Expr, Diagnostic> {
@@ -89,25 +94,40 @@ public struct ExprParser {
         Expr(kind, span: span(from: start, to: previous))
     }
 
-    func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr) -> Expr {
-        Expr(.binary(op, l, r), span: Span(file: l.span.file, start: l.span.start, end: r.span.end))
+    func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr) throws(Diagnostic) -> Expr {
+        let e = Expr(.binary(op, l, r), span: Span(file: l.span.file, start: l.span.start, end: r.span.end))
+        guard e.depth <= Self.maxDepth else { throw tooDeep() }
+        return e
     }
 
-    mutating func expression() throws(Diagnostic) -> Expr { try or() }
+    mutating func expression() throws(Diagnostic) -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxDepth else { throw tooDeep() }
+        return try or()
+    }
+
+    func tooDeep() -> Diagnostic {
+        Diagnostic(.expressionSyntax, "expression nests deeper than \(Self.maxDepth) levels", at: span(current),
+                   hint: "split it into several `derive` entries")
+    }
 
     mutating func or() throws(Diagnostic) -> Expr {
         var left = try and()
-        while accept(keyword: "or") { left = binary(.or, left, try and()) }
+        while accept(keyword: "or") { left = try binary(.or, left, try and()) }
         return left
     }
 
     mutating func and() throws(Diagnostic) -> Expr {
         var left = try not()
-        while accept(keyword: "and") { left = binary(.and, left, try not()) }
+        while accept(keyword: "and") { left = try binary(.and, left, try not()) }
         return left
     }
 
     mutating func not() throws(Diagnostic) -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxDepth else { throw tooDeep() }
         let start = current
         if accept(keyword: "not") {
             let operand = try not()
@@ -122,7 +142,7 @@ public struct ExprParser {
         if case .symbol(let s) = current.kind, let op = Self.comparisonOperator(s) {
             _ = advance()
             let right = try additive()
-            return binary(op, left, right)
+            return try binary(op, left, right)
         }
         if accept(keyword: "is") {
             let negated = accept(keyword: "not")
@@ -163,12 +183,13 @@ public struct ExprParser {
         var left = try multiplicative()
         while true {
             let opToken = current
-            if accept(symbol: "+") { left = binary(.add, left, try multiplicative()) } else if accept(symbol: "-") {
-                left = binary(.subtract, left, try multiplicative())
+            if accept(symbol: "+") { left = try binary(.add, left, try multiplicative()) } else if accept(symbol: "-") {
+                left = try binary(.subtract, left, try multiplicative())
             } else if accept(symbol: "||") {
                 let right = try multiplicative()
                 let name = Located("concat", at: span(opToken))
                 left = Expr(.call(name, [left, right], star: false), span: Span(file: left.span.file, start: left.span.start, end: right.span.end))
+                guard left.depth <= Self.maxDepth else { throw tooDeep() }
             } else { return left }
         }
     }
@@ -176,13 +197,16 @@ public struct ExprParser {
     mutating func multiplicative() throws(Diagnostic) -> Expr {
         var left = try unary()
         while true {
-            if accept(symbol: "*") { left = binary(.multiply, left, try unary()) } else if accept(symbol: "/") {
-                left = binary(.divide, left, try unary())
-            } else if accept(symbol: "%") { left = binary(.modulo, left, try unary()) } else { return left }
+            if accept(symbol: "*") { left = try binary(.multiply, left, try unary()) } else if accept(symbol: "/") {
+                left = try binary(.divide, left, try unary())
+            } else if accept(symbol: "%") { left = try binary(.modulo, left, try unary()) } else { return left }
         }
     }
 
     mutating func unary() throws(Diagnostic) -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxDepth else { throw tooDeep() }
         let start = current
         if accept(symbol: "-") {
             let operand = try unary()

@@ -9,6 +9,8 @@ import TallyDiagnostics
 public struct YAMLParser {
     /// The most nodes a document may expand to through aliases.
     public static let defaultExpansionLimit = 100_000
+    /// The deepest collections may nest.
+    public static let maxNesting = 200
 
     public var expansionLimit: Int
 
@@ -158,6 +160,10 @@ private struct TreeBuilder {
                                                hint: Suggestion.hint(for: name, in: Array(anchors.keys), kind: "anchor"))])
             }
             return add(target.node, size: target.size, anchor: nil, at: span(event))
+        case YAML_SEQUENCE_START_EVENT where stack.count >= YAMLParser.maxNesting,
+             YAML_MAPPING_START_EVENT where stack.count >= YAMLParser.maxNesting:
+            return Diagnostics([Diagnostic(.yamlSyntax, "YAML nests deeper than \(YAMLParser.maxNesting) levels", at: span(event),
+                                           hint: "a spec never needs this much nesting; check for unbalanced brackets")])
         case YAML_SEQUENCE_START_EVENT:
             stack.append(.sequence(items: [], start: location(event.start_mark), anchor: Self.string(event.data.sequence_start.anchor), size: 1))
         case YAML_MAPPING_START_EVENT:
