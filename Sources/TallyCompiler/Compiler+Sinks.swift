@@ -50,6 +50,28 @@ extension Compiler {
         return CompiledSink(name: sink.name.value, input: sink.input.value, schema: schema, kind: kind, span: sink.span)
     }
 
+    /// Two sinks loading one table must agree on its columns and on how it is loaded.
+    mutating func checkSharedTables(_ sinks: [CompiledSink]) {
+        var first: [String: CompiledSink] = [:]
+        for sink in sinks {
+            guard case .warehouse(let table, let mode) = sink.kind else { continue }
+            let key = table.lowercased()
+            guard let other = first[key], case .warehouse(_, let otherMode) = other.kind else {
+                first[key] = sink
+                continue
+            }
+            let note = [DiagnosticNote("sink `\(other.name)` loads `\(table)` here", span: other.span)]
+            if other.schema != sink.schema {
+                diags.error(.sinkSchema, "sinks `\(other.name)` and `\(sink.name)` load table `\(table)` with different columns: "
+                                + "\(PlanPrinter.schemaText(other.schema)) and \(PlanPrinter.schemaText(sink.schema))",
+                            at: sink.span, hint: "select the same columns, with the same types, in both inputs", notes: note)
+            } else if otherMode != mode {
+                diags.error(.sinkSchema, "sinks `\(other.name)` and `\(sink.name)` load table `\(table)` in different modes (\(otherMode); \(mode))",
+                            at: sink.span, hint: "load a table in one mode", notes: note)
+            }
+        }
+    }
+
     static func isSQLIdentifier(_ s: String) -> Bool {
         SpecDecoder.isIdentifier(s) && s.utf8.count <= 63
     }
@@ -76,7 +98,7 @@ extension Compiler {
             guard let schema, let idx = columns([column], in: schema, of: "the rows of sink `\(sink)`") else { return nil }
             guard schema[idx[0]].type == .date else {
                 diags.error(.sinkSchema, "partition column `\(column.value)` is \(schema[idx[0]].type), not date", at: column.span,
-                            hint: "derive it from the run date: `\(column.value): $run_date`")
+                            hint: "partition by a date column holding the run date, e.g. derive `date_key: $run_date` and use `partition_by: date_key`")
                 return nil
             }
             return .replacePartition(column: schema[idx[0]].name, value: .date(options.runDate))

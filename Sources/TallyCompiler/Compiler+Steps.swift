@@ -12,7 +12,7 @@ extension Compiler {
     }
 
     mutating func compileTransform(_ t: TransformDecl) {
-        guard var plan = input(t.input) else { return }
+        guard !t.incomplete, var plan = input(t.input) else { return }
         var reads = [t.input.value]
         for step in t.steps {
             reads += Self.references(step).map(\.value)

@@ -51,6 +51,7 @@ public struct Compiler {
         let order = dependencyOrder()
         for transform in order { compileTransform(transform) }
         let sinks = spec.sinks.compactMap { compileSink($0) }
+        checkSharedTables(sinks)
         var warehouse: String?
         if let url = options.warehouse {
             warehouse = checkWarehouse(Located(url, at: .synthetic("--warehouse")))
@@ -86,7 +87,7 @@ public struct Compiler {
             for column in source.columns {
                 guard let type = DataType.parse(column.type.value) else {
                     diags.error(.invalidType, "unknown type `\(column.type.value)` for column `\(column.name.value)`", at: column.type.span,
-                                hint: Suggestion.hint(for: column.type.value, in: DataType.names, kind: "type"))
+                                hint: Suggestion.hint(for: column.type.value, in: DataType.spellings, kind: "type"))
                     ok = false
                     continue
                 }

@@ -71,8 +71,13 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
-    /// Names accepted by `parse`, for suggestions.
+    /// The canonical type names, for messages.
     public static let names = ["int", "decimal(p,s)", "double", "string", "bool", "date", "timestamp"]
+
+    /// Every spelling `parse` accepts, for "did you mean" suggestions.
+    public static let spellings = ["int", "integer", "bigint", "int64", "long", "decimal", "numeric", "double", "float",
+                                   "float64", "real", "string", "text", "varchar", "str", "bool", "boolean", "date",
+                                   "timestamp", "datetime"]
 }
 
 /// A named, typed column of a schema.

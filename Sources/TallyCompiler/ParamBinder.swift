@@ -22,7 +22,7 @@ struct ParamBinder {
             }
             guard let type = DataType.parse(decl.type.value) else {
                 diags.error(.invalidType, "unknown type `\(decl.type.value)` for param `\(name)`", at: decl.type.span,
-                            hint: Suggestion.hint(for: decl.type.value, in: DataType.names, kind: "type"))
+                            hint: Suggestion.hint(for: decl.type.value, in: DataType.spellings, kind: "type"))
                 continue
             }
             order.append(name)

@@ -11,9 +11,13 @@ public enum Suggestion {
         guard let (candidate, d) = best else { return nil }
         let limit = max(1, min(3, (target.count + 1) / 3))
         if d <= limit { return candidate }
-        // A name that is one `_`-separated word of exactly one candidate (`qty` for `qty_sold`).
+        // A name that starts exactly one candidate (`warn` for `warning`), or is one `_`-separated word of
+        // exactly one candidate (`qty` for `qty_sold`).
         let word = name.lowercased()
-        let containing = candidates.filter { $0.lowercased().split(separator: "_").contains { $0 == word } }
+        let all = Array(candidates)
+        let prefixed = word.count >= 3 ? all.filter { $0.lowercased().hasPrefix(word) } : []
+        if prefixed.count == 1 { return prefixed[0] }
+        let containing = all.filter { $0.lowercased().split(separator: "_").contains { $0 == word } }
         return containing.count == 1 ? containing[0] : nil
     }
 

@@ -33,11 +33,12 @@ public enum RunCommand {
     }
 
     public static func run(specPath: String, options: CompilerOptionsInput, root: String, color: Bool,
+                           threads: Int = RunOptions.defaultThreads,
                            out: @escaping @Sendable (String) -> Void, err: (String) -> Void) -> Int32 {
         let (pipeline, code) = compile(specPath, options, color: color, err: err)
         guard let pipeline else { return code }
         do {
-            let report = try Runner(pipeline: pipeline, options: RunOptions(root: root, stdout: out)).run()
+            let report = try Runner(pipeline: pipeline, options: RunOptions(root: root, threads: threads, stdout: out)).run()
             err(report.summary)
             return 0
         } catch {

@@ -9,11 +9,17 @@ public struct RunOptions: Sendable {
     public var root: String
     /// Receives alert lines of alerts that go to standard output (after the run commits).
     public var stdout: @Sendable (String) -> Void
+    /// Threads for parallel scans and aggregation (the results do not depend on it).
+    public var threads: Int
 
-    public init(root: String, stdout: @escaping @Sendable (String) -> Void = { print($0) }) {
+    public init(root: String, threads: Int = RunOptions.defaultThreads, stdout: @escaping @Sendable (String) -> Void = { print($0) }) {
         self.root = root
+        self.threads = max(1, threads)
         self.stdout = stdout
     }
+
+    /// One thread per core.
+    public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
 }
 
 /// Runs a compiled pipeline for its run date.
@@ -44,7 +50,7 @@ public final class Runner {
         sources = SourceReader(pipeline: pipeline, root: root) { source in
             (root as NSString).appendingPathComponent(rejectsFolder + "/" + source + ".csv")
         }
-        context = RunExecutionContext(planner: planner, sources: sources)
+        context = RunExecutionContext(planner: planner, sources: sources, threads: options.threads)
         report = RunReport(pipeline: pipeline.name, runDate: pipeline.runDate)
         journal = CommitJournal(root: options.root, pipeline: pipeline.name)
     }
@@ -164,7 +170,7 @@ public final class Runner {
         for stats in sources.stats() {
             let limit = pipeline.sources.first { $0.name == stats.name }?.maxRejects ?? pipeline.maxRejects
             if stats.rejected > limit {
-                let first = sources.firstReject[stats.name]
+                let first = sources.firstReject(stats.name)
                 throw RuntimeError(
                     "source `\(stats.name)`: \(stats.rejected) row(s) rejected, more than max_rejects = \(limit); nothing was written"
                         + (first.map { "\n  first: \($0)" } ?? ""),
@@ -176,7 +182,7 @@ public final class Runner {
 
     /// Publishes each source's rejected rows next to the run (kept even when the run fails).
     func writeRejects() throws {
-        let paths = try sources.commitRejects()
+        let paths = try sources.writeRejects()
         for index in report.sources.indices {
             report.sources[index].rejectsFile = paths[report.sources[index].name]
         }

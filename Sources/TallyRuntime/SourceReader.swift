@@ -1,9 +1,11 @@
+import Foundation
 import TallyCompiler
 import TallyConnectors
 import TallyEngine
 
-/// Opens the scans of a run's sources, keeps their row accounting and streams their rejected rows
-/// to one report per source (kept whether or not the run succeeds).
+/// Opens the scans of a run's sources (whole, or as partitions for parallel work), and keeps their row
+/// accounting and rejected rows. Each scan keeps its own rejects, so partitions read on several threads
+/// share nothing; the report lists them in file order.
 final class SourceReader {
     let pipeline: CompiledPipeline
     let root: String
@@ -11,11 +13,8 @@ final class SourceReader {
     let rejectsPath: (String) -> String
     /// Matched files per source, resolved once.
     private(set) var files: [String: [SourceFile]] = [:]
+    /// The scans of each source in reading order (partitions of one scan in partition order).
     private(set) var scans: [String: [CSVScan]] = [:]
-    /// The first rejected row of each source, for the error message.
-    private(set) var firstReject: [String: RejectedRow] = [:]
-    private var rejectWriters: [String: RejectsWriter] = [:]
-    private var rejectError: Error?
 
     init(pipeline: CompiledPipeline, root: String, rejectsPath: @escaping (String) -> String) {
         self.pipeline = pipeline
@@ -31,7 +30,8 @@ final class SourceReader {
         return found
     }
 
-    func scan(_ node: ScanExec) throws -> BatchStream {
+    /// The source of a scan and the files it reads; fails clearly when no file matches.
+    private func resolve(_ node: ScanExec) throws -> (CompiledSource, [SourceFile]) {
         guard let source = pipeline.sources.first(where: { $0.name == node.source }) else {
             throw RuntimeError("internal: unknown source `\(node.source)`")
         }
@@ -40,33 +40,22 @@ final class SourceReader {
             throw RuntimeError("source `\(source.name)`: no files match `\(source.path)` under `\(root)`",
                                hint: "check `--root` and `--date`; `tally explain` lists the files a run would read")
         }
-        let scan = CSVScan(files: found, schema: source.schema, columns: node.columns,
-                           options: CSVOptions(delimiter: source.delimiter, header: source.header))
-        scan.onReject = { [unowned self] row in self.record(source.name, row) }
-        scans[source.name, default: []].append(scan)
-        return scan
+        return (source, found)
     }
 
-    private func record(_ source: String, _ row: RejectedRow) {
-        if firstReject[source] == nil { firstReject[source] = row }
-        do {
-            if rejectWriters[source] == nil { rejectWriters[source] = try RejectsWriter(path: rejectsPath(source)) }
-            try rejectWriters[source]!.write(source: source, row)
-        } catch {
-            rejectError = rejectError ?? error
-        }
+    func scan(_ node: ScanExec) throws -> BatchStream {
+        try partitions(node, count: 1)[0]
     }
 
-    /// Makes the rejects reports visible; returns their paths by source.
-    func commitRejects() throws -> [String: String] {
-        if let rejectError { throw rejectError }
-        var paths: [String: String] = [:]
-        for (source, writer) in rejectWriters {
-            try writer.commit()
-            paths[source] = writer.path
-        }
-        rejectWriters.removeAll()
-        return paths
+    /// Up to `count` scans that together read the source once, in order.
+    func partitions(_ node: ScanExec, count: Int) throws -> [BatchStream] {
+        let (source, found) = try resolve(node)
+        let options = CSVOptions(delimiter: source.delimiter, header: source.header)
+        let parts = count > 1
+            ? try CSVScan.partitions(files: found, schema: source.schema, columns: node.columns, options: options, count: count)
+            : [CSVScan(files: found, schema: source.schema, columns: node.columns, options: options)]
+        scans[source.name, default: []].append(contentsOf: parts)
+        return parts
     }
 
     /// Row accounting per scanned source.
@@ -80,26 +69,50 @@ final class SourceReader {
                 rejected: list.reduce(0) { $0 + $1.rowsRejected }, rejectsFile: nil)
         }
     }
+
+    /// The first rejected row of a source, for the error message.
+    func firstReject(_ source: String) -> RejectedRow? {
+        scans[source]?.lazy.compactMap(\.rejects.first).first
+    }
+
+    /// Writes each source's rejected rows to its report; returns the reports' paths by source.
+    func writeRejects() throws -> [String: String] {
+        var paths: [String: String] = [:]
+        for (source, list) in scans {
+            let rows = list.flatMap { scan in scan.rejects.map { (source: source, row: $0) } }
+            guard !rows.isEmpty else { continue }
+            let path = rejectsPath(source)
+            try RejectsWriter.write(rows, to: path)
+            paths[source] = path
+        }
+        return paths
+    }
 }
 
 /// The engine's view of a run: scans come from the source reader, shared nodes are computed once.
 final class RunExecutionContext: ExecutionContext {
     let planner: PhysicalPlanner
     let sources: SourceReader
+    let executor: PlanExecutor
     private var cache: [String: [Batch]] = [:]
 
-    init(planner: PhysicalPlanner, sources: SourceReader) {
+    init(planner: PhysicalPlanner, sources: SourceReader, threads: Int) {
         self.planner = planner
         self.sources = sources
+        executor = PlanExecutor(threads: threads)
     }
 
     func scan(_ node: ScanExec) throws -> BatchStream {
         try sources.scan(node)
     }
 
+    func scanPartitions(_ node: ScanExec, count: Int) throws -> [BatchStream] {
+        try sources.partitions(node, count: count)
+    }
+
     func node(_ ref: NodeRefExec) throws -> BatchStream {
         if let batches = cache[ref.name] { return MaterializedStream(batches) }
-        let stream = try PlanExecutor().makeStream(planner.planShared(ref.name), context: self)
+        let stream = try executor.makeStream(planner.planShared(ref.name), context: self)
         var batches: [Batch] = []
         while let b = try stream.next() { batches.append(b) }
         cache[ref.name] = batches
@@ -107,6 +120,6 @@ final class RunExecutionContext: ExecutionContext {
     }
 
     func stream(_ plan: PhysicalPlan) throws -> BatchStream {
-        try PlanExecutor().makeStream(plan, context: self)
+        try executor.makeStream(plan, context: self)
     }
 }

@@ -41,7 +41,7 @@ struct MappingReader {
     /// A required key's value, or an error naming the key.
     func required(_ key: String, into diags: inout Diagnostics, example: String) -> YAMLNode? {
         if let v = value(key) { return v }
-        diags.error(.missingKey, "\(context) needs a `\(key)`", at: node.span, hint: "add `\(key): \(example)`")
+        diags.error(.missingKey, "\(context) needs `\(key)`", at: node.span, hint: "add `\(key): \(example)`")
         return nil
     }
 

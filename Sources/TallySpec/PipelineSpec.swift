@@ -70,6 +70,8 @@ public struct TransformDecl: Sendable, Hashable {
     /// The source or node this transform reads.
     public var input: Located<String>
     public var steps: [StepDecl]
+    /// Some step could not be decoded (already reported); the transform is not compiled.
+    public var incomplete: Bool
     public var description: String?
     public var span: Span
 }

@@ -84,7 +84,8 @@ extension SpecDecoder {
         let right = r.string("with", required: true, example: "<node>", into: &diags)
         let kind = r.string("type", into: &diags) ?? Located("inner", at: node.span)
         var keys: [JoinKeyDecl] = []
-        if let on = r.required("on", into: &diags, example: "[sku]") {
+        let onNode = r.required("on", into: &diags, example: "[sku]")
+        if let on = onNode {
             let items = on.sequence ?? [on]
             for item in items {
                 if let s = item.scalar, !s.isNull {
@@ -99,7 +100,7 @@ extension SpecDecoder {
                 }
             }
         }
-        guard let right else { return nil }
+        guard let right, onNode != nil else { return nil }
         return JoinDecl(right: right, kind: kind, on: keys, rightPrefix: r.string("right_prefix", into: &diags))
     }
 

@@ -113,11 +113,9 @@ public struct SpecDecoder {
         if let d = delimiter, d.value.utf8.count != 1, d.value != "\\t" {
             diags.error(.invalidValue, "a delimiter is one ASCII character, found `\(d.value)`", at: d.span, hint: "for tabs write `\"\\t\"`")
         }
-        var columns: [ColumnDecl] = []
-        if let c = r.required("columns", into: &diags, example: "{id: int, name: string}") {
-            columns = decodeColumns(c, source: name.value, into: &diags)
-        }
-        guard let path else { return nil }
+        let columnsNode = r.required("columns", into: &diags, example: "{id: int, name: string}")
+        let columns = columnsNode.map { decodeColumns($0, source: name.value, into: &diags) } ?? []
+        guard let path, columnsNode != nil else { return nil }
         return SourceDecl(name: name, format: format, path: path, header: r.bool("header", default: true, into: &diags),
                           delimiter: delimiter, columns: columns, maxRejects: r.int("max_rejects", into: &diags),
                           description: r.string("description", into: &diags)?.value, span: node.span)
@@ -153,16 +151,19 @@ public struct SpecDecoder {
         r.checkKeys(Self.transformKeys, into: &diags)
         let input = r.string("from", required: true, example: "<source or transform>", into: &diags)
         var steps: [StepDecl] = []
+        var incomplete = false
         if let s = r.value("steps") {
             if let items = s.sequence {
                 steps = items.compactMap { decodeStep($0, transform: name.value, into: &diags) }
+                incomplete = steps.count < items.count
             } else {
+                incomplete = true
                 diags.error(.wrongValueType, "`steps` of transform `\(name.value)` must be a list, found \(MappingReader.describe(s))",
                             at: s.span, hint: "write each step as a list item: `- filter: quantity > 0`")
             }
         }
         guard let input else { return nil }
-        return TransformDecl(name: name, input: input, steps: steps, description: r.string("description", into: &diags)?.value,
-                             span: node.span)
+        return TransformDecl(name: name, input: input, steps: steps, incomplete: incomplete,
+                             description: r.string("description", into: &diags)?.value, span: node.span)
     }
 }

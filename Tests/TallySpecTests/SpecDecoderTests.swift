@@ -160,21 +160,21 @@ import TallyDiagnostics
     @Test func misspeltSectionAlsoReportsTheMissingOne() {
         let (_, diags) = decode("version: 1\nsorces: {}\nsinks: {}\n")
         #expect(diags.map(\.code) == [.unknownKey, .missingKey])
-        #expect(diags.last?.message == "the spec needs a `sources`")
+        #expect(diags.last?.message == "the spec needs `sources`")
         #expect(diags.last.map { pos($0.span.start) } == "1:1")
     }
 
     @Test(arguments: [
-        ("sources:\n  s:\n    columns: {id: int}\nsinks: {}\n", "3:5", "source `s` needs a `path`"),
-        ("sources:\n  s: {path: a.csv}\nsinks: {}\n", "2:6", "source `s` needs a `columns`"),
-        ("sources: {}\ntransforms:\n  t:\n    steps: []\nsinks: {}\n", "4:5", "transform `t` needs a `from`"),
-        ("sources: {}\nsinks:\n  o:\n    from: t\n    path: x.csv\n", "4:5", "sink `o` needs a `type`"),
-        ("sources: {}\nsinks:\n  o: {type: warehouse, from: t}\n", "3:6", "sink `o` needs a `table`"),
+        ("sources:\n  s:\n    columns: {id: int}\nsinks: {}\n", "3:5", "source `s` needs `path`"),
+        ("sources:\n  s: {path: a.csv}\nsinks: {}\n", "2:6", "source `s` needs `columns`"),
+        ("sources: {}\ntransforms:\n  t:\n    steps: []\nsinks: {}\n", "4:5", "transform `t` needs `from`"),
+        ("sources: {}\nsinks:\n  o:\n    from: t\n    path: x.csv\n", "4:5", "sink `o` needs `type`"),
+        ("sources: {}\nsinks:\n  o: {type: warehouse, from: t}\n", "3:6", "sink `o` needs `table`"),
         ("sources: {}\ntransforms:\n  t:\n    from: s\n    steps:\n      - aggregate: {group_by: [a]}\nsinks: {}\n", "6:20",
-         "the `aggregate` step of transform `t` needs a `measures`"),
+         "the `aggregate` step of transform `t` needs `measures`"),
         ("sources: {}\ntransforms:\n  t:\n    from: s\n    steps:\n      - join: {with: x}\nsinks: {}\n", "6:15",
-         "the `join` step of transform `t` needs a `on`"),
-        ("sinks: {}\n", "1:1", "the spec needs a `sources`"),
+         "the `join` step of transform `t` needs `on`"),
+        ("sinks: {}\n", "1:1", "the spec needs `sources`"),
         ("", "1:1", "the spec is empty"),
     ])
     func missingKeys(text: String, at position: String, message: String) throws {
