@@ -56,7 +56,11 @@ public struct ScanExec: Sendable, Hashable {
     public var columns: [Int]
     public var schema: Schema
 
-    public init(source: String, columns: [Int], schema: Schema) {
+    /// The spec construct this operator came from, when it has one.
+    public var origin: Span?
+
+    public init(source: String, columns: [Int], schema: Schema, origin: Span? = nil) {
+        self.origin = origin
         self.source = source
         self.columns = columns
         self.schema = schema
@@ -68,7 +72,11 @@ public struct NodeRefExec: Sendable, Hashable {
     public var name: String
     public var schema: Schema
 
-    public init(name: String, schema: Schema) {
+    /// The spec construct this operator came from, when it has one.
+    public var origin: Span?
+
+    public init(name: String, schema: Schema, origin: Span? = nil) {
+        self.origin = origin
         self.name = name
         self.schema = schema
     }
@@ -79,7 +87,11 @@ public struct FilterExec: Sendable, Hashable {
     public var input: PhysicalPlan
     public var predicate: BoundExpr
 
-    public init(input: PhysicalPlan, predicate: BoundExpr) {
+    /// The spec construct this operator came from, when it has one.
+    public var origin: Span?
+
+    public init(input: PhysicalPlan, predicate: BoundExpr, origin: Span? = nil) {
+        self.origin = origin
         self.input = input
         self.predicate = predicate
     }
@@ -91,7 +103,11 @@ public struct ProjectExec: Sendable, Hashable {
     public var expressions: [BoundExpr]
     public var schema: Schema
 
-    public init(input: PhysicalPlan, expressions: [BoundExpr], schema: Schema) {
+    /// The spec construct this operator came from, when it has one.
+    public var origin: Span?
+
+    public init(input: PhysicalPlan, expressions: [BoundExpr], schema: Schema, origin: Span? = nil) {
+        self.origin = origin
         self.input = input
         self.expressions = expressions
         self.schema = schema
@@ -107,7 +123,11 @@ public struct HashAggregateExec: Sendable, Hashable {
     public var aggregates: [AggregateCall]
     public var schema: Schema
 
-    public init(input: PhysicalPlan, groupKeys: [Int], aggregates: [AggregateCall], schema: Schema) {
+    /// The spec construct this operator came from, when it has one.
+    public var origin: Span?
+
+    public init(input: PhysicalPlan, groupKeys: [Int], aggregates: [AggregateCall], schema: Schema, origin: Span? = nil) {
+        self.origin = origin
         self.input = input
         self.groupKeys = groupKeys
         self.aggregates = aggregates
@@ -140,8 +160,12 @@ public struct HashJoinExec: Sendable, Hashable {
     public var output: [JoinColumn]
     public var schema: Schema
 
+    /// The spec construct this operator came from, when it has one.
+    public var origin: Span?
+
     public init(left: PhysicalPlan, right: PhysicalPlan, kind: JoinKind, leftKeys: [Int], rightKeys: [Int],
-                output: [JoinColumn], schema: Schema) {
+                output: [JoinColumn], schema: Schema, origin: Span? = nil) {
+        self.origin = origin
         self.left = left
         self.right = right
         self.kind = kind
@@ -156,7 +180,13 @@ public struct HashJoinExec: Sendable, Hashable {
 public struct UnionExec: Sendable, Hashable {
     public var inputs: [PhysicalPlan]
 
-    public init(inputs: [PhysicalPlan]) { self.inputs = inputs }
+    /// The spec construct this operator came from, when it has one.
+    public var origin: Span?
+
+    public init(inputs: [PhysicalPlan], origin: Span? = nil) {
+        self.inputs = inputs
+        self.origin = origin
+    }
 }
 
 /// Keeps the first row (in input order) of each distinct value of `keys` (all columns when empty).
@@ -164,7 +194,11 @@ public struct DistinctExec: Sendable, Hashable {
     public var input: PhysicalPlan
     public var keys: [Int]
 
-    public init(input: PhysicalPlan, keys: [Int]) {
+    /// The spec construct this operator came from, when it has one.
+    public var origin: Span?
+
+    public init(input: PhysicalPlan, keys: [Int], origin: Span? = nil) {
+        self.origin = origin
         self.input = input
         self.keys = keys
     }
@@ -188,7 +222,11 @@ public struct SortExec: Sendable, Hashable {
     public var input: PhysicalPlan
     public var keys: [SortKey]
 
-    public init(input: PhysicalPlan, keys: [SortKey]) {
+    /// The spec construct this operator came from, when it has one.
+    public var origin: Span?
+
+    public init(input: PhysicalPlan, keys: [SortKey], origin: Span? = nil) {
+        self.origin = origin
         self.input = input
         self.keys = keys
     }
@@ -199,8 +237,29 @@ public struct LimitExec: Sendable, Hashable {
     public var input: PhysicalPlan
     public var count: Int
 
-    public init(input: PhysicalPlan, count: Int) {
+    /// The spec construct this operator came from, when it has one.
+    public var origin: Span?
+
+    public init(input: PhysicalPlan, count: Int, origin: Span? = nil) {
+        self.origin = origin
         self.input = input
         self.count = count
+    }
+}
+
+extension PhysicalPlan {
+    /// The spec construct this operator came from (none for scans and shared reads).
+    public var origin: Span? {
+        switch self {
+        case .scan, .node: nil
+        case .filter(let n): n.origin
+        case .project(let n): n.origin
+        case .hashAggregate(let n): n.origin
+        case .hashJoin(let n): n.origin
+        case .union(let n): n.origin
+        case .distinct(let n): n.origin
+        case .sort(let n): n.origin
+        case .limit(let n): n.origin
+        }
     }
 }

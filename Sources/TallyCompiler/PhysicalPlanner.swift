@@ -67,18 +67,18 @@ public struct PhysicalPlanner: Sendable {
         switch plan {
         case .scan(let s): return read(s.source)
         case .node(let n): return read(n.name)
-        case .filter(let f): return .filter(FilterExec(input: lower(f.input), predicate: f.predicate))
+        case .filter(let f): return .filter(FilterExec(input: lower(f.input), predicate: f.predicate, origin: f.origin))
         case .project(let p):
             let input = lower(p.input)
-            return p.isIdentity ? input : .project(ProjectExec(input: input, expressions: p.expressions, schema: p.schema))
+            return p.isIdentity ? input : .project(ProjectExec(input: input, expressions: p.expressions, schema: p.schema, origin: p.origin))
         case .aggregate(let a): return lowerAggregate(a)
         case .join(let j):
             return .hashJoin(HashJoinExec(left: lower(j.left), right: lower(j.right), kind: j.kind, leftKeys: j.leftKeys,
-                                          rightKeys: j.rightKeys, output: j.output, schema: j.schema))
-        case .union(let u): return .union(UnionExec(inputs: u.inputs.map(lower)))
-        case .distinct(let d): return .distinct(DistinctExec(input: lower(d.input), keys: d.keys))
-        case .sort(let s): return .sort(SortExec(input: lower(s.input), keys: s.keys))
-        case .limit(let l): return .limit(LimitExec(input: lower(l.input), count: l.count))
+                                          rightKeys: j.rightKeys, output: j.output, schema: j.schema, origin: j.origin))
+        case .union(let u): return .union(UnionExec(inputs: u.inputs.map(lower), origin: u.origin))
+        case .distinct(let d): return .distinct(DistinctExec(input: lower(d.input), keys: d.keys, origin: d.origin))
+        case .sort(let s): return .sort(SortExec(input: lower(s.input), keys: s.keys, origin: s.origin))
+        case .limit(let l): return .limit(LimitExec(input: lower(l.input), count: l.count, origin: l.origin))
         }
     }
 
@@ -95,7 +95,8 @@ public struct PhysicalPlanner: Sendable {
                 if case .column(let i, _, _)? = call.argument { return AggregateCall(call.function, argument: i, type: call.type) }
                 return AggregateCall(call.function, argument: nil, type: call.type)
             }
-            return .hashAggregate(HashAggregateExec(input: input, groupKeys: a.groupKeys, aggregates: calls, schema: a.schema))
+            return .hashAggregate(HashAggregateExec(input: input, groupKeys: a.groupKeys, aggregates: calls, schema: a.schema,
+                                                    origin: a.origin))
         }
         var exprs: [BoundExpr] = a.groupKeys.map { i in
             .column(index: i, name: inSchema[i].name, type: ExprType(inSchema[i].type, nullable: inSchema[i].nullable))
@@ -111,7 +112,8 @@ public struct PhysicalPlanner: Sendable {
                 calls.append(AggregateCall(call.function, argument: nil, type: call.type))
             }
         }
-        let pre = PhysicalPlan.project(ProjectExec(input: input, expressions: exprs, schema: Schema(fields)))
-        return .hashAggregate(HashAggregateExec(input: pre, groupKeys: Array(a.groupKeys.indices), aggregates: calls, schema: a.schema))
+        let pre = PhysicalPlan.project(ProjectExec(input: input, expressions: exprs, schema: Schema(fields), origin: a.origin))
+        return .hashAggregate(HashAggregateExec(input: pre, groupKeys: Array(a.groupKeys.indices), aggregates: calls, schema: a.schema,
+                                                origin: a.origin))
     }
 }

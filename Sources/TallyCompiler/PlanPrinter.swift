@@ -45,7 +45,7 @@ public enum PlanPrinter {
         case .sort(let s): head = "Sort " + sortKeys(s.keys, s.input.schema)
         case .limit(let l): head = "Limit \(l.count)"
         }
-        var lines = [pad + head, pad + "  -> " + schemaText(plan.schema)]
+        var lines = [pad + head + (plan.origin.map { "  @\($0.start)" } ?? ""), pad + "  -> " + schemaText(plan.schema)]
         for input in plan.inputs { lines += physical(input, indent: indent + 1) }
         return lines
     }

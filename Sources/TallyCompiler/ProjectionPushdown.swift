@@ -32,20 +32,20 @@ struct ProjectionPushdown {
             return (.node(NodeRefExec(name: ref.name, schema: Schema(kept.map { ref.schema[$0] }))), map)
         case .filter(let f):
             let (input, map) = prune(f.input, required: required.union(f.predicate.columnsUsed))
-            return (.filter(FilterExec(input: input, predicate: f.predicate.remapColumns(map))), map)
+            return (.filter(FilterExec(input: input, predicate: f.predicate.remapColumns(map), origin: f.origin)), map)
         case .project(let p):
             let keep = p.expressions.indices.filter(required.contains)
             let needed = keep.reduce(into: Set<Int>()) { $0.formUnion(p.expressions[$1].columnsUsed) }
             let (input, inMap) = prune(p.input, required: needed)
             let map = Dictionary(uniqueKeysWithValues: keep.enumerated().map { ($0.element, $0.offset) })
             let exprs = keep.map { p.expressions[$0].remapColumns(inMap) }
-            return (.project(ProjectExec(input: input, expressions: exprs, schema: Schema(keep.map { p.schema[$0] }))), map)
+            return (.project(ProjectExec(input: input, expressions: exprs, schema: Schema(keep.map { p.schema[$0] }), origin: p.origin)), map)
         case .hashAggregate(let a):
             let needed = Set(a.groupKeys).union(a.aggregates.compactMap(\.argument))
             let (input, m) = prune(a.input, required: needed)
             let calls = a.aggregates.map { AggregateCall($0.function, argument: $0.argument.map { m[$0]! }, type: $0.type) }
             return (.hashAggregate(HashAggregateExec(input: input, groupKeys: a.groupKeys.map { m[$0]! }, aggregates: calls,
-                                                     schema: a.schema)), identity)
+                                                     schema: a.schema, origin: a.origin)), identity)
         case .hashJoin(let j):
             // Keep only the output columns needed above; each side then reads its keys and those.
             let keep = j.output.indices.filter(required.contains)
@@ -70,21 +70,21 @@ struct ProjectionPushdown {
             let map = Dictionary(uniqueKeysWithValues: keep.enumerated().map { ($0.element, $0.offset) })
             return (.hashJoin(HashJoinExec(left: left, right: right, kind: j.kind, leftKeys: j.leftKeys.map { lm[$0]! },
                                            rightKeys: j.rightKeys.map { rm[$0]! }, output: output,
-                                           schema: Schema(keep.map { j.schema[$0] }))), map)
+                                           schema: Schema(keep.map { j.schema[$0] }), origin: j.origin)), map)
         case .union(let u):
             let all = Set(plan.schema.fields.indices)
-            return (.union(UnionExec(inputs: u.inputs.map { prune($0, required: all).plan })), identity)
+            return (.union(UnionExec(inputs: u.inputs.map { prune($0, required: all).plan }, origin: u.origin)), identity)
         case .distinct(let d):
             let need = d.keys.isEmpty ? Set(plan.schema.fields.indices) : required.union(d.keys)
             let (input, map) = prune(d.input, required: need)
-            return (.distinct(DistinctExec(input: input, keys: d.keys.map { map[$0]! })), map)
+            return (.distinct(DistinctExec(input: input, keys: d.keys.map { map[$0]! }, origin: d.origin)), map)
         case .sort(let s):
             let (input, map) = prune(s.input, required: required.union(s.keys.map(\.column)))
             let keys = s.keys.map { SortKey(column: map[$0.column]!, ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
-            return (.sort(SortExec(input: input, keys: keys)), map)
+            return (.sort(SortExec(input: input, keys: keys, origin: s.origin)), map)
         case .limit(let l):
             let (input, map) = prune(l.input, required: required)
-            return (.limit(LimitExec(input: input, count: l.count)), map)
+            return (.limit(LimitExec(input: input, count: l.count, origin: l.origin)), map)
         }
     }
 }
