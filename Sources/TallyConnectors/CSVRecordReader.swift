@@ -9,17 +9,70 @@ struct CSVField {
     var escaped: Bool
 }
 
+/// A growable array of fields without bounds checks or copy-on-write; the owner calls `deallocate()`.
+struct CSVFieldBuffer {
+    private(set) var base: UnsafeMutablePointer<CSVField>
+    private(set) var capacity: Int
+    var count = 0
+
+    init(capacity: Int = 16) {
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    @inline(__always)
+    mutating func append(_ start: Int, _ end: Int, quoted: Bool, escaped: Bool) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: CSVField(start: start, end: end, quoted: quoted, escaped: escaped))
+        count += 1
+    }
+
+    @inline(__always)
+    subscript(i: Int) -> CSVField { base[i] }
+
+    @inline(never)
+    private mutating func grow() {
+        let bigger = UnsafeMutablePointer<CSVField>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+
+    var array: [CSVField] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    func deallocate() { base.deallocate() }
+}
+
 /// One record found by `CSVRecordReader`.
 struct CSVRecord {
+    /// A syntax problem that makes a record unusable.
+    enum Problem: UInt8 {
+        case none
+        /// A quoted field runs to the end of the input.
+        case unterminatedQuote
+        /// `"abc"def`: text after the closing quote.
+        case textAfterClosingQuote
+    }
+
     /// Byte range of the record text, without its line terminator.
     var start: Int
     var end: Int
     /// 1-based physical line on which the record starts.
     var line: Int
-    /// A syntax problem that makes the record unusable (unterminated quote, text after a closing quote).
-    var problem: String?
+    var problemKind: Problem = .none
     /// 1-based field the problem is in.
-    var problemField: Int?
+    var problemField = 0
+
+    /// The problem in words, for a reject report.
+    var problem: String? {
+        switch problemKind {
+        case .none: nil
+        case .unterminatedQuote:
+            "unterminated quoted field (the quote opened in field \(problemField) is never closed)"
+        case .textAfterClosingQuote: "unexpected text after the closing quote of field \(problemField)"
+        }
+    }
 }
 
 /// Splits CSV bytes into records and fields (RFC 4180) without copying them.
@@ -27,117 +80,175 @@ struct CSVRecord {
 /// Handles quoted fields with delimiters, doubled quotes and line breaks inside; CRLF, LF and lone
 /// CR line endings. Blank lines between records are skipped. Line numbers count physical lines,
 /// so a record after a multi-line quoted field reports the line it really starts on.
+///
+/// Unquoted fields are crossed a machine word at a time (SWAR search for the delimiter, CR and LF);
+/// only quoted fields look for the quote, CR and LF, also a word at a time.
 struct CSVRecordReader {
-    private let bytes: UnsafeBufferPointer<UInt8>
+    private let base: UnsafePointer<UInt8>
+    /// Reading stops here (the end of the file or of a byte range).
+    let end: Int
     private let delimiter: UInt8
     private let quote: UInt8
+    private let delimiterPattern: UInt64
+    private let quotePattern: UInt64
     private(set) var position: Int
     private(set) var line: Int
 
-    private static let lf = UInt8(ascii: "\n")
-    private static let cr = UInt8(ascii: "\r")
+    static let lf = UInt8(ascii: "\n")
+    static let cr = UInt8(ascii: "\r")
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+    private static let lfPattern = ones &* UInt64(lf)
+    private static let crPattern = ones &* UInt64(cr)
+    nonisolated(unsafe) private static let empty: UnsafeMutablePointer<UInt8> = .allocate(capacity: 8)
 
-    init(bytes: UnsafeBufferPointer<UInt8>, options: CSVOptions, start: Int = 0) {
-        self.bytes = bytes
+    /// Reads `bytes[start..<end]` (`end` defaults to the whole buffer); `line` is the line at `start`.
+    init(bytes: UnsafeBufferPointer<UInt8>, options: CSVOptions, start: Int = 0, end: Int? = nil, line: Int = 1) {
+        base = bytes.baseAddress.map { UnsafePointer($0) } ?? UnsafePointer(Self.empty)
+        self.end = end ?? bytes.count
         delimiter = options.delimiter
         quote = options.quote
+        delimiterPattern = Self.ones &* UInt64(options.delimiter)
+        quotePattern = Self.ones &* UInt64(options.quote)
         position = start
-        line = 1
+        self.line = line
+    }
+
+    /// Bytes equal to the pattern's byte get their high bit set; bits above the first match may be
+    /// spurious, so only the lowest set bit is meaningful.
+    @inline(__always)
+    private static func matches(_ w: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = w ^ pattern
+        return (x &- ones) & ~x & highs
+    }
+
+    /// The first delimiter, CR or LF at or after `p`, or `end`.
+    @inline(__always)
+    private func skipUnquoted(_ start: Int) -> Int {
+        var p = start
+        let n = end
+        while p &+ 8 <= n {
+            let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            let m = Self.matches(w, delimiterPattern) | Self.matches(w, Self.lfPattern) | Self.matches(w, Self.crPattern)
+            if m != 0 { return p &+ (m.trailingZeroBitCount &>> 3) }
+            p &+= 8
+        }
+        while p < n {
+            let c = base[p]
+            if c == delimiter || c == Self.lf || c == Self.cr { return p }
+            p &+= 1
+        }
+        return n
+    }
+
+    /// The first quote, CR or LF at or after `p`, or `end`.
+    @inline(__always)
+    private func skipQuoted(_ start: Int) -> Int {
+        var p = start
+        let n = end
+        while p &+ 8 <= n {
+            let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            let m = Self.matches(w, quotePattern) | Self.matches(w, Self.lfPattern) | Self.matches(w, Self.crPattern)
+            if m != 0 { return p &+ (m.trailingZeroBitCount &>> 3) }
+            p &+= 8
+        }
+        while p < n {
+            let c = base[p]
+            if c == quote || c == Self.lf || c == Self.cr { return p }
+            p &+= 1
+        }
+        return n
     }
 
     /// Reads the next record into `fields` (cleared first); nil at end of input.
-    mutating func next(fields: inout [CSVField]) -> CSVRecord? {
-        fields.removeAll(keepingCapacity: true)
-        skipBlankLines()
-        let n = bytes.count
-        guard position < n else { return nil }
-        var record = CSVRecord(start: position, end: position, line: line)
-        while true {
-            if position < n && bytes[position] == quote {
-                if !readQuotedField(into: &fields, record: &record) { return record }
+    @inline(__always)
+    mutating func next(fields: inout CSVFieldBuffer) -> CSVRecord? {
+        fields.count = 0
+        let b = base
+        let n = end
+        var p = position
+        // Blank lines between records.
+        while p < n {
+            let c = b[p]
+            if c == Self.lf {
+                p &+= 1
+            } else if c == Self.cr {
+                p &+= 1
+                if p < n && b[p] == Self.lf { p &+= 1 }
             } else {
-                let s = position
-                while position < n {
-                    let c = bytes[position]
-                    if c == delimiter || c == Self.lf || c == Self.cr { break }
-                    position += 1
-                }
-                fields.append(CSVField(start: s, end: position, quoted: false, escaped: false))
+                break
             }
-            guard position < n else {
+            line &+= 1
+        }
+        guard p < n else {
+            position = p
+            return nil
+        }
+        var record = CSVRecord(start: p, end: p, line: line)
+        while true {
+            if p < n && b[p] == quote {
+                p = readQuoted(from: p, fields: &fields, record: &record)
+            } else {
+                let s = p
+                p = skipUnquoted(p)
+                fields.append(s, p, quoted: false, escaped: false)
+            }
+            guard p < n else {
                 record.end = n
+                position = n
                 return record
             }
-            let c = bytes[position]
-            if c == delimiter {
-                position += 1
-                continue
-            }
-            record.end = position
-            endLine(at: c)
+            let c = b[p]
+            p &+= 1
+            if c == delimiter { continue }
+            record.end = p &- 1
+            if c == Self.cr && p < n && b[p] == Self.lf { p &+= 1 }
+            line &+= 1
+            position = p
             return record
         }
     }
 
-    /// Reads a quoted field starting at the opening quote. False when the quote is never closed
-    /// (the record then runs to the end of the input).
-    private mutating func readQuotedField(into fields: inout [CSVField], record: inout CSVRecord) -> Bool {
-        let n = bytes.count
-        position += 1
-        let contentStart = position
+    /// Reads a quoted field starting at the opening quote `p`; returns the position after it (at the
+    /// delimiter or line end that follows, or `end`).
+    @inline(__always)
+    private mutating func readQuoted(from start: Int, fields: inout CSVFieldBuffer, record: inout CSVRecord) -> Int {
+        let b = base
+        let n = end
+        var p = start &+ 1
+        let contentStart = p
         var escaped = false
-        while position < n {
-            let c = bytes[position]
+        while true {
+            let q = skipQuoted(p)
+            guard q < n else {
+                fields.append(contentStart, n, quoted: true, escaped: escaped)
+                record.problemKind = .unterminatedQuote
+                record.problemField = fields.count
+                return n
+            }
+            let c = b[q]
             if c == quote {
-                if position + 1 < n && bytes[position + 1] == quote {
+                if q &+ 1 < n && b[q &+ 1] == quote {
                     escaped = true
-                    position += 2
+                    p = q &+ 2
                     continue
                 }
-                fields.append(CSVField(start: contentStart, end: position, quoted: true, escaped: escaped))
-                position += 1
-                skipTextAfterClosingQuote(record: &record, field: fields.count)
-                return true
+                fields.append(contentStart, q, quoted: true, escaped: escaped)
+                p = q &+ 1
+                if p < n {
+                    let d = b[p]
+                    if d != delimiter && d != Self.lf && d != Self.cr {
+                        if record.problemKind == .none {
+                            record.problemKind = .textAfterClosingQuote
+                            record.problemField = fields.count
+                        }
+                        p = skipUnquoted(p)
+                    }
+                }
+                return p
             }
-            if c == Self.lf || (c == Self.cr && (position + 1 == n || bytes[position + 1] != Self.lf)) { line += 1 }
-            position += 1
-        }
-        fields.append(CSVField(start: contentStart, end: n, quoted: true, escaped: escaped))
-        record.end = n
-        record.problem = "unterminated quoted field (the quote opened in field \(fields.count) is never closed)"
-        record.problemField = fields.count
-        return false
-    }
-
-    /// `"abc"def` is malformed: note it and skip to the end of the field.
-    private mutating func skipTextAfterClosingQuote(record: inout CSVRecord, field: Int) {
-        let n = bytes.count
-        guard position < n else { return }
-        let c = bytes[position]
-        if c == delimiter || c == Self.lf || c == Self.cr { return }
-        if record.problem == nil {
-            record.problem = "unexpected text after the closing quote of field \(field)"
-            record.problemField = field
-        }
-        while position < n {
-            let c = bytes[position]
-            if c == delimiter || c == Self.lf || c == Self.cr { return }
-            position += 1
-        }
-    }
-
-    /// Consumes a line terminator (`\n`, `\r\n` or `\r`) whose first byte is `c`.
-    private mutating func endLine(at c: UInt8) {
-        position += 1
-        if c == Self.cr && position < bytes.count && bytes[position] == Self.lf { position += 1 }
-        line += 1
-    }
-
-    private mutating func skipBlankLines() {
-        while position < bytes.count {
-            let c = bytes[position]
-            guard c == Self.lf || c == Self.cr else { return }
-            endLine(at: c)
+            if c == Self.lf || (c == Self.cr && (q &+ 1 == n || b[q &+ 1] != Self.lf)) { line &+= 1 }
+            p = q &+ 1
         }
     }
 }

@@ -2,6 +2,26 @@ import TallyCompiler
 import TallyDiagnostics
 import TallyEngine
 
+/// A byte range of one CSV file whose records a scan reads, with the header's column mapping.
+struct CSVSegment {
+    let file: SourceFile
+    let mapped: MappedFile
+    /// Where the range's first record begins (past the header for the file's first range).
+    let start: Int
+    /// Where reading stops: the file's end or the start of the next range (always a record boundary).
+    let end: Int
+    /// Physical line number at `start`.
+    let line: Int
+    /// Fields every record must have.
+    let fieldCount: Int
+    /// For each produced column, the 0-based field holding it.
+    let fieldIndex: [Int]
+    /// Bytes of the file this range accounts for in `bytesRead` (the header goes with the first range).
+    let accountedBytes: Int
+    /// Whether the range ends the file (it then counts in `filesRead`).
+    let lastOfFile: Bool
+}
+
 /// Reads CSV files, in order, into typed batches of a declared schema.
 ///
 /// - Columns are found by header name (case-insensitive, any order; extra file columns are ignored).
@@ -10,6 +30,8 @@ import TallyEngine
 /// - Records that do not fit (field count, unparsable value, null in a non-nullable column, bad
 ///   quoting) are not emitted but reported as `RejectedRow`s; `rowsRead == rowsPassed + rowsRejected`.
 /// - File-level problems (unreadable file, missing header column) throw `ConnectorError`.
+/// - `partitions(files:schema:columns:options:count:batchSize:)` splits the work into scans that can
+///   run on separate threads.
 public final class CSVScan: BatchStream {
     /// Files in reading order.
     public let files: [SourceFile]
@@ -29,35 +51,38 @@ public final class CSVScan: BatchStream {
     public private(set) var rowsPassed = 0
     /// Records refused.
     public private(set) var rowsRejected = 0
-    /// Bytes of the files opened so far.
+    /// Bytes of the files opened so far (for a partition: of its byte ranges; a file's header counts
+    /// with its first range).
     public private(set) var bytesRead: Int64 = 0
-    /// Files fully read so far.
+    /// Files fully read so far (for a partition: files whose last range it read).
     public private(set) var filesRead = 0
     /// Refused records, in file order; not collected while `onReject` is set.
     public private(set) var rejects: [RejectedRow] = []
-    /// When set, each refused record is handed to it instead of being kept in `rejects`.
+    /// When set, each refused record is handed to it instead of being kept in `rejects`. It is
+    /// called on the thread that calls `next()`.
     public var onReject: ((RejectedRow) -> Void)?
 
-    private var nextFile = 0
-    private var current: OpenCSVFile?
-    private var builders: [ColumnAccumulator]
-    private var fields: [CSVField] = []
+    private enum Pending {
+        /// A whole file, opened (and its header read) when the scan reaches it.
+        case file(SourceFile)
+        /// A prepared byte range.
+        case segment(CSVSegment)
+    }
+
+    private let pending: [Pending]
+    private var nextPending = 0
+    private var current: CSVSegment?
+    private var reader: CSVRecordReader?
+    private let builders: UnsafeMutablePointer<ColumnAccumulator>
+    private var fields = CSVFieldBuffer()
     private var scratch: [UInt8] = []
 
     /// - Parameters:
     ///   - columns: declared column indices to produce; nil means all, in declared order.
-    public init(files: [SourceFile], schema: Schema, columns: [Int]? = nil, options: CSVOptions = CSVOptions(),
-                batchSize: Int = Batch.defaultSize) {
-        let columns = columns ?? Array(schema.fields.indices)
-        precondition(columns.allSatisfy { schema.fields.indices.contains($0) }, "column index out of range")
-        precondition(batchSize > 0, "batch size must be positive")
-        self.files = files
-        self.schema = schema
-        self.columns = columns
-        self.options = options
-        self.batchSize = batchSize
-        outputSchema = Schema(columns.map { schema[$0] })
-        builders = outputSchema.fields.map(ColumnAccumulator.init)
+    public convenience init(files: [SourceFile], schema: Schema, columns: [Int]? = nil,
+                            options: CSVOptions = CSVOptions(), batchSize: Int = Batch.defaultSize) {
+        self.init(files: files, pending: files.map { .file($0) }, schema: schema, columns: columns, options: options,
+                  batchSize: batchSize)
     }
 
     /// Reads files given by path; their paths are also their display names.
@@ -67,76 +92,134 @@ public final class CSVScan: BatchStream {
                   batchSize: batchSize)
     }
 
+    /// A scan of prepared byte ranges (see `partitions`).
+    convenience init(segments: [CSVSegment], schema: Schema, columns: [Int], options: CSVOptions, batchSize: Int) {
+        var files: [SourceFile] = []
+        for s in segments where files.last != s.file { files.append(s.file) }
+        self.init(files: files, pending: segments.map { .segment($0) }, schema: schema, columns: columns,
+                  options: options, batchSize: batchSize)
+    }
+
+    private init(files: [SourceFile], pending: [Pending], schema: Schema, columns: [Int]?, options: CSVOptions,
+                 batchSize: Int) {
+        let columns = columns ?? Array(schema.fields.indices)
+        precondition(columns.allSatisfy { schema.fields.indices.contains($0) }, "column index out of range")
+        precondition(batchSize > 0, "batch size must be positive")
+        self.files = files
+        self.pending = pending
+        self.schema = schema
+        self.columns = columns
+        self.options = options
+        self.batchSize = batchSize
+        outputSchema = Schema(columns.map { schema[$0] })
+        builders = .allocate(capacity: columns.count)
+        for (j, field) in outputSchema.fields.enumerated() {
+            (builders + j).initialize(to: ColumnAccumulator(field, capacity: batchSize))
+        }
+    }
+
+    deinit {
+        for j in 0..<columns.count { builders[j].deallocate() }
+        builders.deinitialize(count: columns.count)
+        builders.deallocate()
+        fields.deallocate()
+    }
+
     public func next() throws -> Batch? {
         var count = 0
         while count < batchSize {
             if current == nil {
-                guard nextFile < files.count else { break }
-                let file = files[nextFile]
-                nextFile += 1
-                current = try OpenCSVFile(file: file, schema: schema, columns: columns, options: options,
-                                          fields: &fields)
-                bytesRead += Int64(current!.mapped.bytes.count)
+                guard nextPending < pending.count else { break }
+                let segment: CSVSegment
+                switch pending[nextPending] {
+                case .file(let file):
+                    segment = try OpenCSVFile(file: file, schema: schema, options: options).segment(columns: columns)
+                case .segment(let s):
+                    segment = s
+                }
+                nextPending += 1
+                current = segment
+                reader = CSVRecordReader(bytes: segment.mapped.bytes, options: options, start: segment.start,
+                                         end: segment.end, line: segment.line)
+                bytesRead += Int64(segment.accountedBytes)
             }
-            if !readRecord(count: &count) {
+            if !readRecords(count: &count) {
+                if current!.lastOfFile { filesRead += 1 }
                 current = nil
-                filesRead += 1
+                reader = nil
             }
         }
         guard count > 0 else { return nil }
-        let batchColumns = builders.indices.map { builders[$0].finish() }
+        let batchColumns = (0..<columns.count).map { builders[$0].finish(count: count) }
         return Batch(columns: batchColumns, count: count)
     }
 
-    /// Reads one record of the current file into the builders. False at the end of the file.
-    private func readRecord(count: inout Int) -> Bool {
-        guard let record = current!.reader.next(fields: &fields) else { return false }
-        let file = current!
-        rowsRead += 1
-        if let problem = record.problem {
-            reject(record, in: file, column: nil, field: record.problemField, reason: problem)
+    /// Reads records of the current range into the builders until the batch is full. False at the
+    /// end of the range.
+    private func readRecords(count: inout Int) -> Bool {
+        let segment = current!
+        var reader = self.reader!
+        var fields = self.fields
+        defer {
+            self.reader = reader
+            self.fields = fields
+        }
+        let builders = self.builders
+        let width = columns.count
+        let fieldCount = segment.fieldCount
+        let base = segment.mapped.bytes.baseAddress
+        let size = segment.mapped.bytes.count
+        let quote = options.quote
+        let limit = batchSize
+        var row = count
+        var read = 0
+        var passed = 0
+        defer {
+            count = row
+            rowsRead += read
+            rowsPassed += passed
+        }
+        return segment.fieldIndex.withUnsafeBufferPointer { fieldIndex in
+            while row < limit {
+                guard let record = reader.next(fields: &fields) else { return false }
+                read &+= 1
+                if record.problemKind != .none {
+                    reject(record, in: segment, column: nil, field: record.problemField, reason: record.problem!)
+                    continue
+                }
+                guard fields.count == fieldCount else {
+                    reject(record, in: segment, column: nil, field: nil,
+                           reason: "expected \(fieldCount) fields, found \(fields.count)")
+                    continue
+                }
+                var refused = false
+                for j in 0..<width {
+                    let fi = fieldIndex[j]
+                    let f = fields[fi]
+                    let b = FieldBytes(start: base.map { $0 + f.start }, count: f.end &- f.start)
+                    let refusal = f.escaped
+                        ? builders[j].appendEscaped(row: row, b, quote: quote, scratch: &scratch)
+                        : builders[j].append(row: row, b, quoted: f.quoted, overRead: f.start &+ 16 <= size)
+                    if let refusal {
+                        for k in 0..<j { builders[k].rollback(row: row) }
+                        reject(record, in: segment, column: outputSchema[j].name, field: fi + 1, reason: refusal)
+                        refused = true
+                        break
+                    }
+                }
+                if refused { continue }
+                row &+= 1
+                passed &+= 1
+            }
             return true
         }
-        guard fields.count == file.fieldCount else {
-            reject(record, in: file, column: nil, field: nil,
-                   reason: "expected \(file.fieldCount) fields, found \(fields.count)")
-            return true
-        }
-        let bytes = file.mapped.bytes
-        for j in builders.indices {
-            let f = fields[file.fieldIndex[j]]
-            var refusal: String?
-            if f.escaped {
-                unescape(f, from: bytes)
-                refusal = scratch.withUnsafeBufferPointer { builders[j].append($0, quoted: true) }
-            } else {
-                refusal = builders[j].append(FieldBytes(rebasing: bytes[f.start..<f.end]), quoted: f.quoted)
-            }
-            if let refusal {
-                for k in 0..<j { builders[k].truncate(to: count) }
-                reject(record, in: file, column: outputSchema[j].name, field: file.fieldIndex[j] + 1, reason: refusal)
-                return true
-            }
-        }
-        count += 1
-        rowsPassed += 1
-        return true
     }
 
-    /// Copies a quoted field's content into `scratch`, collapsing doubled quotes.
-    private func unescape(_ f: CSVField, from bytes: UnsafeBufferPointer<UInt8>) {
-        scratch.removeAll(keepingCapacity: true)
-        var i = f.start
-        while i < f.end {
-            scratch.append(bytes[i])
-            i += bytes[i] == options.quote ? 2 : 1
-        }
-    }
-
-    private func reject(_ record: CSVRecord, in file: OpenCSVFile, column: String?, field: Int?, reason: String) {
+    @inline(never)
+    private func reject(_ record: CSVRecord, in segment: CSVSegment, column: String?, field: Int?, reason: String) {
         rowsRejected += 1
-        let raw = RejectedRow.rawText(UnsafeBufferPointer(rebasing: file.mapped.bytes[record.start..<record.end]))
-        let row = RejectedRow(file: file.file.name, line: record.line, column: column, field: field, reason: reason,
+        let raw = RejectedRow.rawText(UnsafeBufferPointer(rebasing: segment.mapped.bytes[record.start..<record.end]))
+        let row = RejectedRow(file: segment.file.name, line: record.line, column: column, field: field, reason: reason,
                               raw: raw)
         if let onReject { onReject(row) } else { rejects.append(row) }
     }

@@ -6,134 +6,232 @@ import TallyEngine
 /// Null rules: an empty unquoted field is null; a quoted empty field (`""`) is the empty string in
 /// a string column and null elsewhere. Non-string fields are trimmed of spaces and tabs first,
 /// so a blank field is null too.
+///
+/// The buffers are plain allocations sized for one batch (string bytes grow), written by row index:
+/// no copy-on-write checks or reference counting in the scan's inner loop. A row is committed by the
+/// scan moving on to the next row index; a refused record is undone with `rollback(row:)`.
+/// The owner calls `deallocate()`.
 struct ColumnAccumulator {
+    enum Kind { case int, decimal, double, bool, date, timestamp, string }
+
     let field: Field
-    private(set) var count = 0
-    private var valid: [Bool] = []
-    private var nullCount = 0
+    let kind: Kind
+    let precision: Int
+    let scale: Int
+    let capacity: Int
 
-    // Only the array matching `field.type` is used.
-    private var ints: [Int64] = []
-    private var decimals: [Int128] = []
-    private var doubles: [Double] = []
-    private var bools: [Bool] = []
-    private var dates: [Int32] = []
-    private var strings = StringArray()
+    /// `capacity` values of the kind's type (Int64, Int128, Double, Bool, Int32).
+    private let values: UnsafeMutableRawPointer
+    /// 1 for a value, 0 for null, per row.
+    private let valid: UnsafeMutablePointer<Bool>
+    /// Strings: `capacity + 1` end offsets into `bytes` (`offsets[0] == 0`).
+    private let offsets: UnsafeMutablePointer<Int32>
+    private var bytes: UnsafeMutablePointer<UInt8>
+    private var byteCount = 0
+    private var byteCapacity: Int
+    private var dayCache = FieldParsers.DayCache()
+    /// Whether a null was stored since the last `finish` (else the validity loop is skipped).
+    private var sawNull = false
 
-    init(_ field: Field) {
+    init(_ field: Field, capacity: Int) {
         self.field = field
+        self.capacity = capacity
+        var precision = 0
+        var scale = 0
+        let stride: Int
+        switch field.type {
+        case .int, .null: kind = .int; stride = 8
+        case .timestamp: kind = .timestamp; stride = 8
+        case .decimal(let p, let s): kind = .decimal; stride = 16; precision = p; scale = s
+        case .double: kind = .double; stride = 8
+        case .bool: kind = .bool; stride = 1
+        case .date: kind = .date; stride = 4
+        case .string: kind = .string; stride = 1
+        }
+        self.precision = precision
+        self.scale = scale
+        values = .allocate(byteCount: kind == .string ? 1 : stride * capacity, alignment: 16)
+        valid = .allocate(capacity: capacity)
+        offsets = .allocate(capacity: kind == .string ? capacity + 1 : 1)
+        offsets[0] = 0
+        byteCapacity = kind == .string ? 1 << 16 : 1
+        bytes = .allocate(capacity: byteCapacity)
     }
 
-    /// Appends the value in `bytes`; returns why it was refused instead (nothing is appended then).
-    mutating func append(_ bytes: FieldBytes, quoted: Bool) -> String? {
-        if case .string = field.type {
-            if bytes.isEmpty && !quoted { return appendNull() }
-            guard FieldParsers.isValidUTF8(bytes) else { return "the text is not valid UTF-8" }
-            // Appended through the public buffers: a direct, specialized copy of the bytes.
-            strings.bytes.append(contentsOf: bytes)
-            strings.offsets.append(Int32(strings.bytes.count))
-            return appended()
+    func deallocate() {
+        values.deallocate()
+        valid.deallocate()
+        offsets.deallocate()
+        bytes.deallocate()
+    }
+
+    /// Stores the value in `b` at `row`; returns why it was refused instead.
+    /// `overRead`: 16 bytes from `b`'s start may be read (they lie inside the file's mapping).
+    @inline(__always)
+    mutating func append(row: Int, _ b: FieldBytes, quoted: Bool, overRead: Bool = false) -> String? {
+        if kind == .string {
+            if b.isEmpty && !quoted { return appendNull(row: row) }
+            guard FieldParsers.isValidUTF8(b) else { return "the text is not valid UTF-8" }
+            if let p = b.baseAddress {
+                if overRead && b.count <= 16 {
+                    // Two word copies instead of a memmove call; the bytes past the field are scratch.
+                    if byteCount &+ 16 > byteCapacity { grow(to: byteCount &+ 16) }
+                    let src = UnsafeRawPointer(p)
+                    let dst = UnsafeMutableRawPointer(bytes + byteCount)
+                    dst.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8,
+                                   as: UInt64.self)
+                    byteCount &+= b.count
+                } else {
+                    appendBytes(p, b.count)
+                }
+            }
+            offsets[row &+ 1] = Int32(byteCount)
+            valid[row] = true
+            return nil
         }
-        let b = FieldParsers.trimmed(bytes)
-        if b.isEmpty { return appendNull() }
-        switch field.type {
-        case .int, .null:
-            switch FieldParsers.int(b) {
-            case .value(let v): ints.append(v)
+        let t = FieldParsers.trimmed(b)
+        if t.isEmpty { return appendNull(row: row) }
+        switch kind {
+        case .int:
+            switch FieldParsers.int(t) {
+            case .value(let v): values.storeBytes(of: v, toByteOffset: row &* 8, as: Int64.self)
             case .invalid(let reason): return reason
             }
-        case .decimal(let p, let s):
-            switch FieldParsers.decimal(b, precision: p, scale: s) {
-            case .value(let v): decimals.append(v)
+        case .decimal:
+            switch FieldParsers.decimal(t, precision: precision, scale: scale) {
+            case .value(let v): values.storeBytes(of: v, toByteOffset: row &* 16, as: Int128.self)
             case .invalid(let reason): return reason
             }
         case .double:
-            switch FieldParsers.double(b) {
-            case .value(let v): doubles.append(v)
+            switch FieldParsers.double(t) {
+            case .value(let v): values.storeBytes(of: v, toByteOffset: row &* 8, as: Double.self)
             case .invalid(let reason): return reason
             }
         case .bool:
-            switch FieldParsers.bool(b) {
-            case .value(let v): bools.append(v)
+            switch FieldParsers.bool(t) {
+            case .value(let v): values.storeBytes(of: v, toByteOffset: row, as: Bool.self)
             case .invalid(let reason): return reason
             }
         case .date:
-            switch FieldParsers.date(b) {
-            case .value(let v): dates.append(v)
+            switch FieldParsers.date(t) {
+            case .value(let v): values.storeBytes(of: v, toByteOffset: row &* 4, as: Int32.self)
             case .invalid(let reason): return reason
             }
         case .timestamp:
-            switch FieldParsers.timestamp(b) {
-            case .value(let v): ints.append(v)
+            switch FieldParsers.timestamp(t, cache: &dayCache) {
+            case .value(let v): values.storeBytes(of: v, toByteOffset: row &* 8, as: Int64.self)
             case .invalid(let reason): return reason
             }
         case .string:
             preconditionFailure("handled above")
         }
-        return appended()
-    }
-
-    private mutating func appended() -> String? {
-        valid.append(true)
-        count += 1
+        valid[row] = true
         return nil
     }
 
-    private mutating func appendNull() -> String? {
+    /// Stores a quoted field's content with doubled quotes collapsed. String columns unescape straight
+    /// into their byte buffer; other kinds go through `scratch`.
+    mutating func appendEscaped(row: Int, _ b: FieldBytes, quote: UInt8, scratch: inout [UInt8]) -> String? {
+        guard kind == .string else {
+            scratch.removeAll(keepingCapacity: true)
+            var i = 0
+            while i < b.count {
+                scratch.append(b[i])
+                i += b[i] == quote ? 2 : 1
+            }
+            return scratch.withUnsafeBufferPointer { append(row: row, $0, quoted: true) }
+        }
+        let start = byteCount
+        if byteCount + b.count > byteCapacity { grow(to: byteCount + b.count) }
+        var i = 0
+        var o = byteCount
+        while i < b.count {
+            let c = b[i]
+            bytes[o] = c
+            o &+= 1
+            i &+= c == quote ? 2 : 1
+        }
+        byteCount = o
+        guard FieldParsers.isValidUTF8(FieldBytes(start: bytes + start, count: o - start)) else {
+            byteCount = start
+            return "the text is not valid UTF-8"
+        }
+        offsets[row &+ 1] = Int32(byteCount)
+        valid[row] = true
+        return nil
+    }
+
+    @inline(__always)
+    private mutating func appendBytes(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        if byteCount &+ n > byteCapacity { grow(to: byteCount &+ n) }
+        (bytes + byteCount).update(from: p, count: n)
+        byteCount &+= n
+    }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        var c = byteCapacity * 2
+        while c < needed { c *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        bigger.update(from: bytes, count: byteCount)
+        bytes.deallocate()
+        bytes = bigger
+        byteCapacity = c
+    }
+
+    private mutating func appendNull(row: Int) -> String? {
         guard field.nullable else { return "missing value in non-nullable column `\(field.name)`" }
-        switch field.type {
-        case .int, .timestamp, .null: ints.append(0)
-        case .decimal: decimals.append(0)
-        case .double: doubles.append(0)
-        case .bool: bools.append(false)
-        case .date: dates.append(0)
-        case .string: strings.append(EmptyCollection<UInt8>())
+        switch kind {
+        case .int, .timestamp: values.storeBytes(of: 0, toByteOffset: row &* 8, as: Int64.self)
+        case .decimal: values.storeBytes(of: 0, toByteOffset: row &* 16, as: Int128.self)
+        case .double: values.storeBytes(of: 0, toByteOffset: row &* 8, as: Double.self)
+        case .bool: values.storeBytes(of: false, toByteOffset: row, as: Bool.self)
+        case .date: values.storeBytes(of: 0, toByteOffset: row &* 4, as: Int32.self)
+        case .string: offsets[row &+ 1] = Int32(byteCount)
         }
-        valid.append(false)
-        nullCount += 1
-        count += 1
+        valid[row] = false
+        sawNull = true
         return nil
     }
 
-    /// Drops rows past `newCount` (used when a later field of the same record is refused).
-    mutating func truncate(to newCount: Int) {
-        guard newCount < count else { return }
-        let drop = count - newCount
-        switch field.type {
-        case .int, .timestamp, .null: ints.removeLast(drop)
-        case .decimal: decimals.removeLast(drop)
-        case .double: doubles.removeLast(drop)
-        case .bool: bools.removeLast(drop)
-        case .date: dates.removeLast(drop)
-        case .string:
-            strings.offsets.removeLast(drop)
-            strings.bytes.removeLast(strings.bytes.count - Int(strings.offsets.last!))
-        }
-        nullCount -= valid[newCount...].lazy.filter { !$0 }.count
-        valid.removeLast(drop)
-        count = newCount
+    /// Forgets what was stored at `row` (a later field of the same record was refused).
+    mutating func rollback(row: Int) {
+        if kind == .string { byteCount = Int(offsets[row]) }
     }
 
-    /// The finished column; the accumulator is reset for the next batch.
-    mutating func finish() -> Column {
-        let values: ColumnValues
-        switch field.type {
-        case .int, .null: values = .int(ints)
-        case .timestamp: values = .timestamp(ints)
-        case .decimal: values = .decimal(decimals)
-        case .double: values = .double(doubles)
-        case .bool: values = .bool(bools)
-        case .date: values = .date(dates)
-        case .string: values = .string(strings)
+    /// The first `count` rows as a column; the accumulator is reset for the next batch.
+    mutating func finish(count: Int) -> Column {
+        func array<T>(_ type: T.Type) -> [T] {
+            Array(UnsafeBufferPointer(start: values.assumingMemoryBound(to: T.self), count: count))
+        }
+        let columnValues: ColumnValues
+        switch kind {
+        case .int: columnValues = .int(array(Int64.self))
+        case .timestamp: columnValues = .timestamp(array(Int64.self))
+        case .decimal: columnValues = .decimal(array(Int128.self))
+        case .double: columnValues = .double(array(Double.self))
+        case .bool: columnValues = .bool(array(Bool.self))
+        case .date: columnValues = .date(array(Int32.self))
+        case .string:
+            let end = Int(offsets[count])
+            columnValues = .string(StringArray(
+                offsets: Array(UnsafeBufferPointer(start: offsets, count: count + 1)),
+                bytes: Array(UnsafeBufferPointer(start: bytes, count: end))))
         }
         var validity: Bitmap?
-        if nullCount > 0 {
-            var bitmap = Bitmap(count: count, value: true)
-            for (i, ok) in valid.enumerated() where !ok { bitmap[i] = false }
-            validity = bitmap
-        }
-        let column = Column(type: field.type, values: values, validity: validity)
-        self = ColumnAccumulator(field)
-        return column
+        var words = [UInt64](repeating: 0, count: sawNull ? (count + 63) / 64 : 0)
+        var allValid = true
+        if sawNull { words.withUnsafeMutableBufferPointer { w in
+            for i in 0..<count {
+                if valid[i] { w[i &>> 6] |= 1 &<< UInt64(i & 63) } else { allValid = false }
+            }
+            // Bits past `count` are set, as `Bitmap(count:value: true)` leaves them.
+            if count & 63 != 0 { w[w.count - 1] |= ~0 &<< UInt64(count & 63) }
+        } }
+        if !allValid { validity = Bitmap(words: words, count: count) }
+        byteCount = 0
+        sawNull = false
+        return Column(type: field.type, values: columnValues, validity: validity)
     }
 }

@@ -17,7 +17,30 @@ enum FieldParsers {
     }
 
     /// `[+-]digits` into Int64; anything else or out of range is refused.
+    @inline(__always)
     static func int(_ b: FieldBytes) -> Outcome<Int64> {
+        // Fast path: up to 18 digits cannot overflow.
+        let n = b.count
+        if n > 0 && n <= 18 {
+            var i = 0
+            let negative = b[0] == UInt8(ascii: "-")
+            if negative || b[0] == UInt8(ascii: "+") { i = 1 }
+            if i < n {
+                var v: Int64 = 0
+                while i < n {
+                    let d = b[i] &- 48
+                    if d > 9 { break }
+                    v = v &* 10 &+ Int64(d)
+                    i &+= 1
+                }
+                if i == n { return .value(negative ? -v : v) }
+            }
+        }
+        return intSlow(b)
+    }
+
+    @inline(never)
+    static func intSlow(_ b: FieldBytes) -> Outcome<Int64> {
         var i = 0
         var negative = false
         if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") {
@@ -43,7 +66,49 @@ enum FieldParsers {
 
     /// Exact decimal at `scale`. Refuses more integer digits than `precision - scale` allows and
     /// non-zero digits beyond `scale` (never rounds money silently); trailing zeros are fine.
+    @inline(__always)
     static func decimal(_ b: FieldBytes, precision: Int, scale: Int) -> Outcome<Int128> {
+        // Fast path: `[+-]digits[.digits]` with at most 18 digits, no more integer digits than the
+        // precision allows and no more fraction digits than the scale; everything else goes the exact
+        // slow way (which also words the refusals).
+        let n = b.count
+        if n > 0 && n <= 19 && scale <= 18 {
+            var i = 0
+            let negative = b[0] == UInt8(ascii: "-")
+            if negative || b[0] == UInt8(ascii: "+") { i = 1 }
+            var v: Int64 = 0
+            let intStart = i
+            while i < n {
+                let d = b[i] &- 48
+                if d > 9 { break }
+                v = v &* 10 &+ Int64(d)
+                i &+= 1
+            }
+            let intDigits = i &- intStart
+            var fracDigits = 0
+            if i < n && b[i] == UInt8(ascii: ".") {
+                i &+= 1
+                let fracStart = i
+                while i < n {
+                    let d = b[i] &- 48
+                    if d > 9 { break }
+                    v = v &* 10 &+ Int64(d)
+                    i &+= 1
+                }
+                fracDigits = i &- fracStart
+            }
+            if i == n && intDigits + fracDigits > 0 && intDigits + fracDigits <= 18 && intDigits <= precision - scale
+                && fracDigits <= scale {
+                var value = Int128(v)
+                if fracDigits < scale { value *= DecimalFormat.powersOfTen[scale - fracDigits] }
+                return .value(negative ? -value : value)
+            }
+        }
+        return decimalSlow(b, precision: precision, scale: scale)
+    }
+
+    @inline(never)
+    static func decimalSlow(_ b: FieldBytes, precision: Int, scale: Int) -> Outcome<Int128> {
         var i = 0
         var negative = false
         if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") {
@@ -129,7 +194,48 @@ enum FieldParsers {
     }
 
     /// `YYYY-MM-DD[ T]HH:MM[:SS[.ffffff]][Z]`.
+    @inline(__always)
     static func timestamp(_ b: FieldBytes) -> Outcome<Int64> {
+        var cache = DayCache()
+        return timestamp(b, cache: &cache)
+    }
+
+    /// The last date part parsed by `timestamp(_:cache:)`: timestamps of one file mostly share it.
+    struct DayCache {
+        var key: (UInt64, UInt16) = (0, 0)
+        var micros: Int64 = 0
+        var valid = false
+    }
+
+    /// `timestamp(_:)`, with a fast path for `YYYY-MM-DD HH:MM:SS` that reuses the day of the
+    /// previous value when the date part is the same.
+    @inline(__always)
+    static func timestamp(_ b: FieldBytes, cache: inout DayCache) -> Outcome<Int64> {
+        if b.count == 19, let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let key = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+            if !(cache.valid && cache.key == key) {
+                if let d = CivilDate.parseDate(UnsafeBufferPointer(start: base, count: 10)) {
+                    cache = DayCache(key: key, micros: Int64(d) &* 86_400_000_000, valid: true)
+                } else {
+                    return timestampSlow(b)
+                }
+            }
+            let h1 = b[11] &- 48, h2 = b[12] &- 48, m1 = b[14] &- 48, m2 = b[15] &- 48, s1 = b[17] &- 48, s2 = b[18] &- 48
+            if (b[10] == 32 || b[10] == 84) && b[13] == 58 && b[16] == 58
+                && h1 <= 9 && h2 <= 9 && m1 <= 9 && m2 <= 9 && s1 <= 9 && s2 <= 9 {
+                let hh = Int64(h1) &* 10 &+ Int64(h2), mi = Int64(m1) &* 10 &+ Int64(m2)
+                let ss = Int64(s1) &* 10 &+ Int64(s2)
+                if hh < 24 && mi < 60 && ss < 60 {
+                    return .value(cache.micros &+ (hh &* 3600 &+ mi &* 60 &+ ss) &* 1_000_000)
+                }
+            }
+        }
+        return timestampSlow(b)
+    }
+
+    @inline(never)
+    static func timestampSlow(_ b: FieldBytes) -> Outcome<Int64> {
         guard let t = CivilDate.parseTimestamp(b) else {
             return .invalid("\(quoted(b)) is not a valid timestamp (expected YYYY-MM-DD HH:MM:SS)")
         }
@@ -137,8 +243,28 @@ enum FieldParsers {
     }
 
     /// Whether `b` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
+    /// ASCII runs are crossed a word at a time.
+    @inline(__always)
     static func isValidUTF8(_ b: FieldBytes) -> Bool {
+        guard let p = b.baseAddress else { return true }
+        let n = b.count
         var i = 0
+        while i &+ 8 <= n {
+            if UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                return isValidUTF8Slow(b, from: i)
+            }
+            i &+= 8
+        }
+        while i < n {
+            if p[i] >= 0x80 { return isValidUTF8Slow(b, from: i) }
+            i &+= 1
+        }
+        return true
+    }
+
+    @inline(never)
+    static func isValidUTF8Slow(_ b: FieldBytes, from start: Int) -> Bool {
+        var i = start
         let n = b.count
         while i < n {
             let c = b[i]

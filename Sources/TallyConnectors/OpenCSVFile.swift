@@ -1,45 +1,60 @@
 import TallyCompiler
 import TallyDiagnostics
 
-/// A CSV file being read by `CSVScan`: its bytes, a record reader past the header, and where each
-/// produced column is in the file's records.
+/// A CSV file opened for scanning: its bytes, where its records begin (past the BOM and header), and
+/// where each declared column is in its records.
 struct OpenCSVFile {
     let file: SourceFile
     let mapped: MappedFile
-    var reader: CSVRecordReader
+    /// First byte after the header line (after the BOM without a header).
+    let dataStart: Int
+    /// Physical line number at `dataStart`.
+    let dataLine: Int
     /// Fields every record must have.
     let fieldCount: Int
-    /// For each produced column, the 0-based field holding it.
-    let fieldIndex: [Int]
+    /// For each declared column, the 0-based field holding it.
+    let declaredToField: [Int]
 
-    init(file: SourceFile, schema: Schema, columns: [Int], options: CSVOptions, fields: inout [CSVField]) throws {
+    init(file: SourceFile, schema: Schema, options: CSVOptions) throws {
         self.file = file
         mapped = try MappedFile(path: file.path, name: file.name)
         let bytes = mapped.bytes
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let start = bytes.count >= 3 && bytes.prefix(3).elementsEqual(bom) ? 3 : 0
-        reader = CSVRecordReader(bytes: bytes, options: options, start: start)
+        var reader = CSVRecordReader(bytes: bytes, options: options, start: start)
 
         guard options.header else {
+            dataStart = start
+            dataLine = 1
             fieldCount = schema.count
-            fieldIndex = columns
+            declaredToField = Array(0..<schema.count)
             return
         }
-        guard let header = reader.next(fields: &fields) else {
+        var buffer = CSVFieldBuffer()
+        defer { buffer.deallocate() }
+        guard let header = reader.next(fields: &buffer) else {
             throw ConnectorError("the file is empty; expected a header line naming the columns "
                                  + schema.names.joined(separator: ", "), path: file.name)
         }
         if let problem = header.problem {
             throw ConnectorError("malformed header on line \(header.line): \(problem)", path: file.name)
         }
-        let names = fields.map { f in
+        let names = buffer.array.map { f in
             String(decoding: UnsafeBufferPointer(rebasing: bytes[f.start..<f.end]), as: UTF8.self)
                 .replacingOccurrences(of: "\"\"", with: "\"", when: f.escaped)
                 .trimmingSpaces()
         }
+        dataStart = reader.position
+        dataLine = reader.line
         fieldCount = names.count
-        let declaredToField = try Self.resolve(header: names, schema: schema, file: file.name)
-        fieldIndex = columns.map { declaredToField[$0] }
+        declaredToField = try Self.resolve(header: names, schema: schema, file: file.name)
+    }
+
+    /// The whole file as one segment producing the declared `columns`.
+    func segment(columns: [Int]) -> CSVSegment {
+        CSVSegment(file: file, mapped: mapped, start: dataStart, end: mapped.bytes.count, line: dataLine,
+                   fieldCount: fieldCount, fieldIndex: columns.map { declaredToField[$0] },
+                   accountedBytes: mapped.bytes.count, lastOfFile: true)
     }
 
     /// Finds each declared column in the header by case-insensitive name.
