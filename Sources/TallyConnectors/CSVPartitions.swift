@@ -178,6 +178,15 @@ enum CSVPartitioner {
             return c == CSVRecordReader.lf || (c == CSVRecordReader.cr && (i + 1 == n || base[i + 1] != CSVRecordReader.lf))
         }
         for target in positions {
+            // Without any CR up to the target (the common case), only line feeds need counting.
+            if p < target && memchr(base + p, Int32(CSVRecordReader.cr), target - p) == nil {
+                while p + 16 <= target {
+                    let w1 = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+                    let w2 = UnsafeRawPointer(base + p + 8).loadUnaligned(as: UInt64.self)
+                    line += exact(w1, CSVRecordReader.lf).nonzeroBitCount + exact(w2, CSVRecordReader.lf).nonzeroBitCount
+                    p += 16
+                }
+            }
             while p + 8 <= target {
                 let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
                 if exact(w, CSVRecordReader.cr) == 0 {
