@@ -126,34 +126,49 @@ final class SeenFlags {
 }
 
 /// `count(*)` (every row) and `count(x)` (non-null rows).
-final class CountAccumulator: Accumulator {
+final class CountAccumulator: RecordAccumulator {
     private let countNulls: Bool
-    private let counts = RawVec<Int64>(capacity: 1024)
+    private var store = GroupStates()
+    private var field = 0
 
-    init(countNulls: Bool) { self.countNulls = countNulls }
+    init(countNulls: Bool) {
+        self.countNulls = countNulls
+        field = store.addField(initial: Int64(0))
+    }
+
+    func bind(to store: GroupStates) {
+        precondition(self.store.count == 0, "bound after the first update")
+        self.store = store
+        field = store.addField(initial: Int64(0))
+    }
 
     func update(groups: [Int], input: Column?, groupCount: Int) throws {
-        counts.resize(to: groupCount, with: 0)
-        let c = counts.base
+        store.grow(to: groupCount)
+        let (base, stride, field) = (store.base, store.stride, self.field)
         let validity = countNulls ? nil : input?.validity
         groups.withUnsafeBufferPointer { gp in
-            if let validity {
-                for i in gp.indices where validity[i] { c[gp[i]] += 1 }
-            } else {
-                for g in gp { c[g] += 1 }
+            for i in gp.indices {
+                if let validity, !validity[i] { continue }
+                let at = base + (gp[i] &* stride &+ field)
+                at.storeBytes(of: at.load(as: Int64.self) + 1, as: Int64.self)
             }
         }
     }
 
+    private func count(_ g: Int) -> Int64 { store.field(g, field).load(as: Int64.self) }
+
     func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
         let o = try sameKind(other, as: CountAccumulator.self)
-        counts.resize(to: groupCount, with: 0)
-        for g in 0..<o.counts.count { counts[groupMap[g]] += o.counts[g] }
+        store.grow(to: groupCount)
+        for g in 0..<o.store.count {
+            let at = store.field(groupMap[g], field)
+            at.storeBytes(of: at.load(as: Int64.self) + o.count(g), as: Int64.self)
+        }
     }
 
     func finish(groupCount: Int) throws -> Column {
-        counts.resize(to: groupCount, with: 0)
-        return Column(type: .int, values: .int(Array(counts.array.prefix(groupCount))))
+        store.grow(to: groupCount)
+        return Column(type: .int, values: .int((0..<groupCount).map { count($0) }))
     }
 }
 
@@ -208,57 +223,75 @@ final class CountDistinctAccumulator: Accumulator {
 /// 128 bits together with its largest and smallest value: a merge then knows whether the
 /// running sum of one pass (the earlier partitions' total plus each of these running sums)
 /// would have left the int range at some row, which is when one pass throws.
-final class SumIntAccumulator: Accumulator {
+final class SumIntAccumulator: RecordAccumulator {
     private let tracksPrefixes: Bool
-    private let sums = RawVec<Int64>(capacity: 1024)
+    /// The state: the sum (`Int64`), or with `tracksPrefixes` a `Wide`.
+    private var store = GroupStates()
+    private var field = 0
     private let seen = SeenFlags()
-    // tracksPrefixes: running sum, its maximum and minimum (all start at 0).
-    private let wide = RawVec<Int128>(capacity: 16)
-    private let high = RawVec<Int128>(capacity: 16)
-    private let low = RawVec<Int128>(capacity: 16)
+    /// Running sum, its maximum and minimum (all start at 0).
+    private struct Wide {
+        var sum: Int128
+        var high: Int128
+        var low: Int128
+    }
     /// Sum of the touched states, stored so the reads are not optimized away.
     private var prefetchSink: Int64 = 0
 
-    init(tracksPrefixes: Bool) { self.tracksPrefixes = tracksPrefixes }
+    init(tracksPrefixes: Bool) {
+        self.tracksPrefixes = tracksPrefixes
+        field = addField(to: store)
+    }
+
+    private func addField(to store: GroupStates) -> Int {
+        tracksPrefixes ? store.addField(initial: Wide(sum: 0, high: 0, low: 0)) : store.addField(initial: Int64(0))
+    }
+
+    func bind(to store: GroupStates) {
+        precondition(self.store.count == 0, "bound after the first update")
+        self.store = store
+        field = addField(to: store)
+    }
 
     func update(groups: [Int], input: Column?, groupCount: Int) throws {
-        sums.resize(to: groupCount, with: 0)
+        store.grow(to: groupCount)
         guard let input else { seen.grow(to: groupCount); return }
         let validity = input.validity
         let markRows = seen.prepare(groupCount: groupCount, inputHasNulls: validity != nil)
+        let (base, stride, field) = (store.base, store.stride, self.field)
         if tracksPrefixes {
-            wide.resize(to: groupCount, with: 0)
-            high.resize(to: groupCount, with: 0)
-            low.resize(to: groupCount, with: 0)
-            let (w, hi, lo) = (wide.base, high.base, low.base)
             try input.values.ints.withUnsafeBufferPointer { vp in
                 try groups.withUnsafeBufferPointer { gp in
                     for i in gp.indices {
                         if let validity, !validity[i] { continue }
                         let g = gp[i]
-                        let (s, overflow) = w[g].addingReportingOverflow(Int128(vp[i]))
+                        let at = base + (g &* stride &+ field)
+                        var w = at.load(as: Wide.self)
+                        let (s, overflow) = w.sum.addingReportingOverflow(Int128(vp[i]))
                         if overflow { throw EngineError.integerOverflow("`sum`") }
-                        w[g] = s
-                        if s > hi[g] { hi[g] = s }
-                        if s < lo[g] { lo[g] = s }
+                        w.sum = s
+                        if s > w.high { w.high = s }
+                        if s < w.low { w.low = s }
+                        at.storeBytes(of: w, as: Wide.self)
                         if markRows { seen.mark(g) }
                     }
                 }
             }
             return
         }
-        let s = sums.base
         var sink: Int64 = 0
         try input.values.ints.withUnsafeBufferPointer { vp in
             try groups.withUnsafeBufferPointer { gp in
                 for i in gp.indices {
                     // Touch a group a few rows ahead: its cache miss overlaps this row's work.
-                    if i + lookahead < gp.count { sink &+= s[gp[i + lookahead]] }
+                    if i + lookahead < gp.count { sink &+= base.load(fromByteOffset: gp[i + lookahead] &* stride &+ field, as: Int64.self) }
                     if let validity, !validity[i] { continue }
                     let g = gp[i]
-                    let (r, overflow) = s[g].addingReportingOverflow(vp[i])
-                    if overflow { throw EngineError(.integerOverflow, "integer overflow in `sum`: \(s[g]) + \(vp[i])") }
-                    s[g] = r
+                    let at = base + (g &* stride &+ field)
+                    let old = at.load(as: Int64.self)
+                    let (r, overflow) = old.addingReportingOverflow(vp[i])
+                    if overflow { throw EngineError(.integerOverflow, "integer overflow in `sum`: \(old) + \(vp[i])") }
+                    at.storeBytes(of: r, as: Int64.self)
                     if markRows { seen.mark(g) }
                 }
             }
@@ -266,43 +299,49 @@ final class SumIntAccumulator: Accumulator {
         prefetchSink = sink
     }
 
+    private func sum(_ g: Int) -> Int64 { store.field(g, field).load(as: Int64.self) }
+    private func wide(_ g: Int) -> Wide { store.field(g, field).load(as: Wide.self) }
+
     func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
         let o = try sameKind(other, as: SumIntAccumulator.self)
         precondition(!tracksPrefixes, "partials merge into the first partition's accumulator")
-        sums.resize(to: groupCount, with: 0)
+        store.grow(to: groupCount)
         seen.grow(to: groupCount)
-        o.seen.grow(to: o.sums.count)
-        for g in 0..<o.sums.count where o.seen[g] {
+        o.seen.grow(to: o.store.count)
+        for g in 0..<o.store.count where o.seen[g] {
             let target = groupMap[g]
-            let base = Int128(sums[target])
+            let base = Int128(sum(target))
             let total: Int128
             if o.tracksPrefixes {
-                guard base + o.high[g] <= Int128(Int64.max), base + o.low[g] >= Int128(Int64.min) else {
+                let w = o.wide(g)
+                guard base + w.high <= Int128(Int64.max), base + w.low >= Int128(Int64.min) else {
                     throw EngineError(.integerOverflow, "integer overflow in `sum`: the running total \(base) plus the following values leaves the int range")
                 }
-                total = base + o.wide[g]
+                total = base + w.sum
             } else {
-                total = base + Int128(o.sums[g])
+                total = base + Int128(o.sum(g))
             }
             guard let t = Int64(exactly: total) else {
                 throw EngineError(.integerOverflow, "integer overflow in `sum`: \(base) + \(total - base)")
             }
-            sums[target] = t
+            store.field(target, field).storeBytes(of: t, as: Int64.self)
             seen.mark(target)
         }
     }
 
     func finish(groupCount: Int) throws -> Column {
-        sums.resize(to: groupCount, with: 0)
-        if tracksPrefixes {
-            wide.resize(to: groupCount, with: 0)
-            for g in 0..<groupCount {
-                guard let v = Int64(exactly: wide[g]) else { throw EngineError.integerOverflow("`sum`") }
+        store.grow(to: groupCount)
+        var sums = [Int64](repeating: 0, count: groupCount)
+        for g in 0..<groupCount {
+            if tracksPrefixes {
+                guard let v = Int64(exactly: wide(g).sum) else { throw EngineError.integerOverflow("`sum`") }
                 sums[g] = v
+            } else {
+                sums[g] = sum(g)
             }
         }
         let validity = seen.validity(groupCount: groupCount)
-        return Column(type: .int, values: .int(Array(sums.array.prefix(groupCount))), validity: validity)
+        return Column(type: .int, values: .int(sums), validity: validity)
     }
 }
 

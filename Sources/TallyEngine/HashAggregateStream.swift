@@ -107,6 +107,12 @@ final class PartialAggregate {
                                 laterPartition: laterPartition)
         }
         global = plan.groupKeys.isEmpty
+        // One state record per group for all accumulators that keep their state in records.
+        let fusable = accumulators.compactMap { $0 as? RecordAccumulator }
+        if fusable.count > 1 {
+            let store = GroupStates()
+            for accumulator in fusable { accumulator.bind(to: store) }
+        }
     }
 
     /// The number of groups; a global aggregate has its one group once a row was seen.

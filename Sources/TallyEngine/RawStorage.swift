@@ -176,3 +176,102 @@ func compareWithPrefix(_ a: (UInt64, UInt64), _ pa: UnsafePointer<UInt8>?, _ na:
     if na <= 16 || nb <= 16 { return na == nb ? 0 : (na < nb ? -1 : 1) }
     return compareBytes(pa! + 16, na - 16, pb! + 16, nb - 16)
 }
+
+/// Per-group state records: one record of `stride` bytes per group, holding a field for each
+/// accumulator bound to the store. The accumulators of one aggregation share a store, so a row's
+/// updates touch one record (adjacent cache lines) instead of one array per aggregate.
+///
+/// Fields are added before the first `grow`; a new record starts as a copy of the initial values
+/// of all fields. `base` is invalidated by `grow`.
+final class GroupStates {
+    private(set) var base: UnsafeMutableRawPointer
+    private(set) var count = 0
+    private(set) var stride = 0
+    private var capacity = 0
+    private var alignment = 8
+    /// The initial record (`stride` bytes).
+    private var template: [UInt8] = []
+
+    static let baseAlignment = 64
+
+    init() {
+        base = .allocate(byteCount: Self.baseAlignment, alignment: Self.baseAlignment)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Adds a field of type `T` starting as `initial` in every record; returns its byte offset.
+    func addField<T: BitwiseCopyable>(initial: T) -> Int {
+        precondition(count == 0, "fields are added before the first record")
+        let a = MemoryLayout<T>.alignment
+        precondition(a <= Self.baseAlignment, "field alignment too large")
+        let end = template.count
+        let offset = (end + a - 1) / a * a
+        alignment = Swift.max(alignment, a)
+        template += [UInt8](repeating: 0, count: offset - end + MemoryLayout<T>.size)
+        withUnsafeBytes(of: initial) { bytes in
+            for i in 0..<bytes.count { template[offset + i] = bytes[i] }
+        }
+        stride = (template.count + alignment - 1) / alignment * alignment
+        template += [UInt8](repeating: 0, count: stride - template.count)
+        return offset
+    }
+
+    /// Grows to `n` records (never shrinks), new ones initialized from the fields' initial values.
+    @inline(__always)
+    func grow(to n: Int) {
+        if n > count { extend(to: n) }
+    }
+
+    private func extend(to n: Int) {
+        if n > capacity {
+            var c = Swift.max(capacity, 1024)
+            while c < n { c *= 2 }
+            let b = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(c * stride, 1), alignment: Self.baseAlignment)
+            b.copyMemory(from: base, byteCount: count * stride)
+            base.deallocate()
+            base = b
+            capacity = c
+        }
+        template.withUnsafeBytes { t in
+            for g in count..<n { (base + g * stride).copyMemory(from: t.baseAddress!, byteCount: stride) }
+        }
+        count = n
+    }
+
+    /// The address of group `g`'s field at `offset`.
+    @inline(__always)
+    func field(_ g: Int, _ offset: Int) -> UnsafeMutableRawPointer {
+        base + (g &* stride &+ offset)
+    }
+}
+
+/// An accumulator whose per-group state lives in a `GroupStates` record (its own store until
+/// `bind(to:)` moves it into one shared with other accumulators).
+protocol RecordAccumulator: Accumulator {
+    /// Moves the state into `store` (adding its fields); only before the first update.
+    func bind(to store: GroupStates)
+}
+
+/// The first 32 bytes of `n` bytes at `p` as four little-endian words, zero past `n` (bytes
+/// `p ..< end` may be read).
+@inline(__always)
+func loadPrefix32(_ p: UnsafePointer<UInt8>?, _ n: Int, end: UnsafePointer<UInt8>?) -> (UInt64, UInt64, UInt64, UInt64) {
+    let (w0, w1) = loadPrefix(p, n, end: end)
+    if n <= 16 { return (w0, w1, 0, 0) }
+    let (w2, w3) = loadPrefix(p! + 16, n - 16, end: end)
+    return (w0, w1, w2, w3)
+}
+
+/// Byte order of two strings given their `loadPrefix32` words and lengths: -1, 0 or 1. The bytes
+/// (`pa`, `pb`) are read only when both are longer than 32 bytes and their first 32 are equal.
+@inline(__always)
+func compareWithPrefix32(_ a: (UInt64, UInt64, UInt64, UInt64), _ pa: UnsafePointer<UInt8>?, _ na: Int,
+                         _ b: (UInt64, UInt64, UInt64, UInt64), _ pb: UnsafePointer<UInt8>?, _ nb: Int) -> Int {
+    if a.0 != b.0 { return a.0.byteSwapped < b.0.byteSwapped ? -1 : 1 }
+    if a.1 != b.1 { return a.1.byteSwapped < b.1.byteSwapped ? -1 : 1 }
+    if a.2 != b.2 { return a.2.byteSwapped < b.2.byteSwapped ? -1 : 1 }
+    if a.3 != b.3 { return a.3.byteSwapped < b.3.byteSwapped ? -1 : 1 }
+    if na <= 32 || nb <= 32 { return na == nb ? 0 : (na < nb ? -1 : 1) }
+    return compareBytes(pa! + 32, na - 32, pb! + 32, nb - 32)
+}

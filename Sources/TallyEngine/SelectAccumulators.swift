@@ -99,57 +99,72 @@ final class SelectAccumulator<T: Comparable & BitwiseCopyable>: Accumulator {
     }
 }
 
-/// `min`, `max` or `first` over strings (UTF-8 byte order). Each group keeps its value's arena
-/// offset, length and first 16 bytes: most comparisons end on those without touching the arena,
-/// and the input's bytes are copied into the arena only when a group's value changes. When most
-/// of the arena is dead values it is compacted.
-final class StringSelectAccumulator: Accumulator {
+/// `min`, `max` or `first` over strings (UTF-8 byte order). Each group keeps its value's length
+/// and first 32 bytes inline in its state record: a value of at most 32 bytes lives there whole,
+/// and a comparison reads the bytes of a longer one (copied into `arena`) only when the first 32
+/// are equal. Bytes are copied only when a group's value changes. When most of the arena is dead
+/// values it is compacted.
+final class StringSelectAccumulator: RecordAccumulator {
     private struct Kept {
-        /// Offset in `arena`; -1 when the group has no value yet.
-        var start: Int
-        var length: Int
         var w0: UInt64
         var w1: UInt64
+        var w2: UInt64
+        var w3: UInt64
+        /// Offset in `arena` (values longer than 32 bytes only).
+        var start: Int
+        /// -1 when the group has no value yet.
+        var length: Int
     }
 
+    private static let none = Kept(w0: 0, w1: 0, w2: 0, w3: 0, start: 0, length: -1)
+
     private let mode: SelectMode
-    private let kept = RawVec<Kept>(capacity: 1024)
+    private var store = GroupStates()
+    private var field = 0
     private let arena = ByteArena(capacity: 1 << 16)
     private var liveBytes = 0
     /// Sum of the touched states, stored so the reads are not optimized away.
     private var prefetchSink = 0
 
-    init(_ mode: SelectMode) { self.mode = mode }
-
-    private func grow(to groupCount: Int) {
-        kept.resize(to: groupCount, with: Kept(start: -1, length: 0, w0: 0, w1: 0))
+    init(_ mode: SelectMode) {
+        self.mode = mode
+        field = store.addField(initial: Self.none)
     }
 
-    /// Offers value `p[0..<n]` (prefix words `w`) to group `g`, which keeps it if it wins.
+    func bind(to store: GroupStates) {
+        precondition(self.store.count == 0, "bound after the first update")
+        self.store = store
+        field = store.addField(initial: Self.none)
+    }
+
+    /// Offers value `p[0..<n]` (prefix words `w`) to the group whose state is at `at`, which
+    /// keeps it if it wins. `p` is read only past 32 bytes.
     @inline(__always)
-    private func offer(_ k: UnsafeMutablePointer<Kept>, _ g: Int, _ p: UnsafePointer<UInt8>?, _ n: Int,
-                       _ w: (UInt64, UInt64)) {
-        let current = k[g]
-        if current.start >= 0 {
-            switch mode {
-            case .first: return
-            case .min:
-                if compareWithPrefix(w, p, n, (current.w0, current.w1), arena.base + current.start, current.length) >= 0 { return }
-            case .max:
-                if compareWithPrefix(w, p, n, (current.w0, current.w1), arena.base + current.start, current.length) <= 0 { return }
-            }
-            liveBytes -= current.length
+    private func offer(_ at: UnsafeMutableRawPointer, _ p: UnsafePointer<UInt8>?, _ n: Int,
+                       _ w: (UInt64, UInt64, UInt64, UInt64)) {
+        let current = at.load(as: Kept.self)
+        if current.length >= 0 {
+            if mode == .first { return }
+            let c = compareWithPrefix32(w, p, n, (current.w0, current.w1, current.w2, current.w3),
+                                        UnsafePointer(arena.base + current.start), current.length)
+            if mode == .min ? c >= 0 : c <= 0 { return }
+            if current.length > 32 { liveBytes -= current.length }
         }
-        k[g] = Kept(start: arena.append(p, n), length: n, w0: w.0, w1: w.1)
-        liveBytes += n
+        var start = 0
+        if n > 32 {
+            start = arena.append(p, n)
+            liveBytes += n
+        }
+        at.storeBytes(of: Kept(w0: w.0, w1: w.1, w2: w.2, w3: w.3, start: start, length: n), as: Kept.self)
     }
 
     func update(groups: [Int], input: Column?, groupCount: Int) throws {
-        grow(to: groupCount)
+        store.grow(to: groupCount)
         guard let input else { return }
         let strings = input.values.strings
         let validity = input.validity
-        let k = kept.base
+        let (base, stride, field) = (store.base, store.stride, self.field)
+        let lengthOffset = field + MemoryLayout<Kept>.offset(of: \.length)!
         var sink = 0
         strings.offsets.withUnsafeBufferPointer { off in
             strings.bytes.withUnsafeBufferPointer { bytes in
@@ -157,13 +172,15 @@ final class StringSelectAccumulator: Accumulator {
                     let b = bytes.baseAddress
                     let end = UnsafePointer(b.map { $0 + bytes.count })
                     for i in gp.indices {
-                        if i + lookahead < gp.count { sink &+= k[gp[i + lookahead]].length }
+                        if i + lookahead < gp.count {
+                            sink &+= base.load(fromByteOffset: gp[i + lookahead] &* stride &+ lengthOffset, as: Int.self)
+                        }
                         if let validity, !validity[i] { continue }
-                        let g = gp[i]
-                        if mode == .first && k[g].start >= 0 { continue }
+                        let at = base + (gp[i] &* stride &+ field)
+                        if mode == .first && at.load(fromByteOffset: lengthOffset - field, as: Int.self) >= 0 { continue }
                         let s = Int(off[i]), n = Int(off[i + 1]) - s
                         let p = UnsafePointer(b.map { $0 + s })
-                        offer(k, g, p, n, loadPrefix(p, n, end: end))
+                        offer(at, p, n, loadPrefix32(p, n, end: end))
                     }
                 }
             }
@@ -175,32 +192,41 @@ final class StringSelectAccumulator: Accumulator {
     /// Copies the live values into a fresh arena.
     private func compact() {
         let fresh = ByteArena(capacity: Swift.max(liveBytes * 2, 1 << 16))
-        for g in 0..<kept.count where kept[g].start >= 0 {
-            kept[g].start = fresh.append(arena.base + kept[g].start, kept[g].length)
+        for g in 0..<store.count {
+            let at = store.field(g, field)
+            var v = at.load(as: Kept.self)
+            guard v.length > 32 else { continue }
+            v.start = fresh.append(arena.base + v.start, v.length)
+            at.storeBytes(of: v, as: Kept.self)
         }
         arena.adopt(fresh)
     }
 
     func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
         let o = try sameKind(other, as: StringSelectAccumulator.self)
-        grow(to: groupCount)
-        for g in 0..<o.kept.count where o.kept[g].start >= 0 {
-            let v = o.kept[g]
-            offer(kept.base, groupMap[g], UnsafePointer(o.arena.base + v.start), v.length, (v.w0, v.w1))
+        store.grow(to: groupCount)
+        for g in 0..<o.store.count {
+            let v = o.store.field(g, o.field).load(as: Kept.self)
+            guard v.length >= 0 else { continue }
+            offer(store.field(groupMap[g], field), UnsafePointer(o.arena.base + v.start), v.length, (v.w0, v.w1, v.w2, v.w3))
         }
     }
 
     func finish(groupCount: Int) throws -> Column {
-        grow(to: groupCount)
+        store.grow(to: groupCount)
         var offsets = [Int32](repeating: 0, count: groupCount + 1)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(liveBytes)
+        bytes.reserveCapacity(liveBytes + 32 * groupCount)
         var valid = Bitmap(count: groupCount, value: true)
         var anyNull = false
         for g in 0..<groupCount {
-            let v = kept[g]
-            if v.start >= 0 {
+            let v = store.field(g, field).load(as: Kept.self)
+            if v.length > 32 {
                 bytes.append(contentsOf: UnsafeBufferPointer(start: arena.base + v.start, count: v.length))
+            } else if v.length >= 0 {
+                withUnsafeBytes(of: (v.w0, v.w1, v.w2, v.w3)) { words in
+                    bytes.append(contentsOf: words.prefix(v.length))
+                }
             } else {
                 valid[g] = false
                 anyNull = true

@@ -86,6 +86,32 @@ import TallyCompiler
         ])
     }
 
+    @Test func minMaxFirstOfLongStringsMatchByteOrder() throws {
+        // Values around the 32 bytes kept inline, equal up to there or differing only past it.
+        let stem = String(repeating: "x", count: 32)
+        let values = [stem, stem + "b", stem + "a", stem + "\u{0}", stem + "ab", String(stem.dropLast()) + "é",
+                      String(stem.dropLast()), stem + "b", "", stem + String(repeating: "q", count: 100)]
+        var rows: [[Value]] = []
+        for i in 0..<2000 { rows.append([.int(Int64(i % 7)), .string(values[(i * 31 + i / 7) % values.count])]) }
+        let data = stride(from: 0, to: rows.count, by: 300).map { start in
+            let part = rows[start..<min(start + 300, rows.count)]
+            return batch(column(.int, part.map { $0[0] }), column(.string, part.map { $0[1] }))
+        }
+        let calls = [call(.min, 1, .string), call(.max, 1, .string), call(.first, 1, .string), call(.countStar, nil, .int)]
+        let got = try aggregate(schema(.int, .string), keys: [0], calls, data)
+        var expected: [[Value]] = []
+        for k in 0..<7 {
+            let group = rows.filter { $0[0] == .int(Int64(k)) }.map { row -> [UInt8] in
+                if case .string(let s) = row[1] { return Array(s.utf8) } else { return [] }
+            }
+            let lt: ([UInt8], [UInt8]) -> Bool = { $0.lexicographicallyPrecedes($1) }
+            let text = { (b: [UInt8]) -> Value in .string(String(decoding: b, as: UTF8.self)) }
+            expected.append([.int(Int64(k)), text(group.min(by: lt)!), text(group.max(by: lt)!), text(group[0]),
+                             .int(Int64(group.count))])
+        }
+        #expect(got == expected)
+    }
+
     @Test func multiColumnKeysAcrossManyGroups() throws {
         // Enough groups to make the table grow several times.
         let n = 5000

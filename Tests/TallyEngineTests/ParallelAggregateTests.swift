@@ -21,6 +21,12 @@ import TallyCompiler
     // c5 bool, c6 date, c7 double.
     static let input = schema(.string, .int, .int, .decimal(precision: 12, scale: 2), .string, .bool, .date, .double)
 
+    /// String values: short ones, and ones around the 16 and 32 bytes kept inline, sharing prefixes.
+    static let stringValues = ["", "a", "ab", "b", "zz", "zzzzzzzzzzzzzzzzzzz1", "zzzzzzzzzzzzzzzzzzz0", "é",
+                               String(repeating: "z", count: 32), String(repeating: "z", count: 32) + "\u{0}",
+                               String(repeating: "z", count: 33), String(repeating: "z", count: 35) + "a0",
+                               String(repeating: "z", count: 35) + "a1", String(repeating: "z", count: 31) + "é"]
+
     /// Random rows; `huge` draws ints near the limits so that sums overflow in some orders.
     static func rows(_ rng: inout Rng, count: Int, keys: Int, huge: Bool) -> [[Value]] {
         (0..<count).map { _ in
@@ -33,7 +39,7 @@ import TallyCompiler
                 rng.chance(10) ? .null : .int(Int64(k % 7)),
                 int,
                 rng.chance(20) ? .null : .decimal(Int128(rng.below(100_000)) - 20_000, scale: 2),
-                rng.chance(20) ? .null : .string(["", "a", "ab", "b", "zz", "zzzzzzzzzzzzzzzzzzz1", "zzzzzzzzzzzzzzzzzzz0", "é"][rng.below(8)]),
+                rng.chance(20) ? .null : .string(Self.stringValues[rng.below(Self.stringValues.count)]),
                 rng.chance(20) ? .null : .bool(rng.chance(50)),
                 rng.chance(20) ? .null : .date(Int32(rng.below(1000))),
                 rng.chance(20) ? .null : .double(Double(rng.below(1000)) / 8),

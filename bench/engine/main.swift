@@ -22,6 +22,10 @@ let threads = args.count > 3 ? Int(args[3])! : 1
 let categories = ["Beverages", "Snacks", "Dairy", "Bakery", "Produce", "Frozen", "Household", "Personal Care",
                   "Électronique", "Toys"]
 
+let fixedNames = ProcessInfo.processInfo.environment["ENGINE_BENCH_NAMES"] == "fixed"
+let names = ["Goat cheese", "Dish soap, lemon", "Sparkling water 6 x 1.5 l", "Crème fraîche \"light\"",
+             "Whole grain bread", "Organic bananas, 1 kg", "Toothpaste", "Frozen peas, extra fine"]
+
 func makeBatches(rows: Int, distinct: Int, seed: UInt64) -> [Batch] {
     var rng = Rng(s: seed)
     var batches: [Batch] = []
@@ -34,7 +38,9 @@ func makeBatches(rows: Int, distinct: Int, seed: UInt64) -> [Batch] {
             let k = Int(rng.next() % UInt64(distinct))
             let variant = rng.next() % 4
             sku.append("SKU-\(100000 + k)")
-            name.append("Product \(k) \(variant == 0 ? "Deluxe" : "Classic") pack")
+            // ENGINE_BENCH_NAMES=fixed: one name per key, as in the generated POS data (17-34 bytes).
+            name.append(fixedNames ? "\(names[k % names.count]) #\(k)"
+                                   : "Product \(k) \(variant == 0 ? "Deluxe" : "Classic") pack")
             cat.append(categories[(k + Int(variant / 3)) % categories.count])
             qty[i] = Int64(rng.next() % 12) - 1
         }
