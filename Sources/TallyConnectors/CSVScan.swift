@@ -125,6 +125,23 @@ public final class CSVScan: BatchStream {
         fields.deallocate()
     }
 
+    /// Where the current range's bytes have been released up to (see `MappedFile.release`).
+    private var released = 0
+    /// Ranges read to their end whose pages are not released yet.
+    private var finishedRanges: [(MappedFile, Range<Int>)] = []
+    /// How many bytes are read between releases.
+    private static let releaseStep = 8 << 20
+
+    /// Releases the pages of what the last batch consumed, once its columns hold their own copies.
+    private func releaseReadPages() {
+        for (file, range) in finishedRanges { file.release(range) }
+        finishedRanges.removeAll()
+        if let current, let position = reader?.position, position - released >= Self.releaseStep {
+            current.mapped.release(released..<position)
+            released = position
+        }
+    }
+
     public func next() throws -> Batch? {
         var count = 0
         while count < batchSize {
@@ -142,15 +159,21 @@ public final class CSVScan: BatchStream {
                 reader = CSVRecordReader(bytes: segment.mapped.bytes, options: options, start: segment.start,
                                          end: segment.end, line: segment.line)
                 bytesRead += Int64(segment.accountedBytes)
+                released = segment.start
             }
             if !readRecords(count: &count) {
+                finishedRanges.append((current!.mapped, released..<current!.end))
                 if current!.lastOfFile { filesRead += 1 }
                 current = nil
                 reader = nil
             }
         }
-        guard count > 0 else { return nil }
+        guard count > 0 else {
+            releaseReadPages()
+            return nil
+        }
         let batchColumns = (0..<columns.count).map { builders[$0].finish(count: count) }
+        releaseReadPages()
         return Batch(columns: batchColumns, count: count)
     }
 

@@ -35,4 +35,16 @@ final class MappedFile {
     deinit {
         if let mapping { munmap(mapping, length) }
     }
+
+    /// Drops the pages wholly inside `range` from this process's memory once they have been read; a
+    /// later access reads them again from the file. Keeps a scan's resident memory flat however large
+    /// the file is.
+    func release(_ range: Range<Int>) {
+        guard let mapping, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let lower = (range.lowerBound + page - 1) / page * page
+        let upper = min(range.upperBound, length) / page * page
+        guard upper > lower else { return }
+        madvise(mapping + lower, upper - lower, MADV_DONTNEED)
+    }
 }
