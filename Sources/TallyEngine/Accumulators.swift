@@ -284,7 +284,7 @@ final class SumIntAccumulator: RecordAccumulator {
             try groups.withUnsafeBufferPointer { gp in
                 for i in gp.indices {
                     // Touch a group a few rows ahead: its cache miss overlaps this row's work.
-                    if i + lookahead < gp.count { sink &+= base.load(fromByteOffset: gp[i + lookahead] &* stride &+ field, as: Int64.self) }
+                    if i + lookahead < gp.count { sink &+= Int64(GroupStates.touch(base, stride, gp[i + lookahead])) }
                     if let validity, !validity[i] { continue }
                     let g = gp[i]
                     let at = base + (g &* stride &+ field)

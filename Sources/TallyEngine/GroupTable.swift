@@ -65,17 +65,22 @@ final class GroupTable {
         (slots, stringSlots) = Self.allocateSlots(slotCount, layout)
     }
 
-    deinit {
-        slots.deallocate()
-        stringSlots.deallocate()
-    }
+    deinit { Self.freeSlots(slots, stringSlots) }
 
     private static func allocateSlots(_ n: Int, _ layout: Layout) -> (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<StringSlot>) {
-        let plain = UnsafeMutablePointer<UInt64>.allocate(capacity: layout == .string ? 1 : n)
-        plain.initialize(repeating: 0, count: layout == .string ? 1 : n)
-        let strings = UnsafeMutablePointer<StringSlot>.allocate(capacity: layout == .string ? n : 1)
-        strings.initialize(repeating: StringSlot(head: 0, lenOffset: 0, w0: 0, w1: 0), count: layout == .string ? n : 1)
+        let plainCount = layout == .string ? 1 : n, stringCount = layout == .string ? n : 1
+        let plain = LargeMemory.allocate(byteCount: plainCount * MemoryLayout<UInt64>.stride, alignment: 64)
+            .bindMemory(to: UInt64.self, capacity: plainCount)
+        plain.initialize(repeating: 0, count: plainCount)
+        let strings = LargeMemory.allocate(byteCount: stringCount * MemoryLayout<StringSlot>.stride, alignment: 64)
+            .bindMemory(to: StringSlot.self, capacity: stringCount)
+        strings.initialize(repeating: StringSlot(head: 0, lenOffset: 0, w0: 0, w1: 0), count: stringCount)
         return (plain, strings)
+    }
+
+    private static func freeSlots(_ plain: UnsafeMutablePointer<UInt64>, _ strings: UnsafeMutablePointer<StringSlot>) {
+        LargeMemory.free(UnsafeMutableRawPointer(plain))
+        LargeMemory.free(UnsafeMutableRawPointer(strings))
     }
 
     /// The number of groups.
@@ -322,8 +327,7 @@ final class GroupTable {
 
     /// Doubles the slot array and re-places every group by its stored hash.
     private func grow() {
-        slots.deallocate()
-        stringSlots.deallocate()
+        Self.freeSlots(slots, stringSlots)
         slotCount *= 2
         mask = slotCount - 1
         (slots, stringSlots) = Self.allocateSlots(slotCount, layout)

@@ -177,6 +177,34 @@ func compareWithPrefix(_ a: (UInt64, UInt64), _ pa: UnsafePointer<UInt8>?, _ na:
     return compareBytes(pa! + 16, na - 16, pb! + 16, nb - 16)
 }
 
+/// Memory for hash tables and per-group state. Buffers of 1 MiB or more are aligned to 2 MiB and
+/// advised to use transparent huge pages: their accesses are random, and with 4 KiB pages nearly
+/// every one of them would also miss the TLB. Free with `LargeMemory.free`.
+enum LargeMemory {
+    static let hugePage = 2 << 20
+
+    static func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer {
+        let n = Swift.max(byteCount, 1)
+        let huge = n >= 1 << 20
+        let size = huge ? (n + hugePage - 1) / hugePage * hugePage : n
+        var p: UnsafeMutableRawPointer?
+        let result = posix_memalign(&p, huge ? hugePage : Swift.max(alignment, MemoryLayout<Int>.size), size)
+        guard result == 0, let p else { fatalError("out of memory allocating \(size) bytes") }
+        #if os(Linux)
+        if huge { _ = madvise(p, size, MADV_HUGEPAGE) }
+        #endif
+        return p
+    }
+
+    static func free(_ p: UnsafeMutableRawPointer) {
+        #if canImport(Glibc)
+        Glibc.free(p)
+        #else
+        Darwin.free(p)
+        #endif
+    }
+}
+
 /// Per-group state records: one record of `stride` bytes per group, holding a field for each
 /// accumulator bound to the store. The accumulators of one aggregation share a store, so a row's
 /// updates touch one record (adjacent cache lines) instead of one array per aggregate.
@@ -188,17 +216,16 @@ final class GroupStates {
     private(set) var count = 0
     private(set) var stride = 0
     private var capacity = 0
-    private var alignment = 8
     /// The initial record (`stride` bytes).
     private var template: [UInt8] = []
 
     static let baseAlignment = 64
 
     init() {
-        base = .allocate(byteCount: Self.baseAlignment, alignment: Self.baseAlignment)
+        base = LargeMemory.allocate(byteCount: Self.baseAlignment, alignment: Self.baseAlignment)
     }
 
-    deinit { base.deallocate() }
+    deinit { LargeMemory.free(base) }
 
     /// Adds a field of type `T` starting as `initial` in every record; returns its byte offset.
     func addField<T: BitwiseCopyable>(initial: T) -> Int {
@@ -207,14 +234,31 @@ final class GroupStates {
         precondition(a <= Self.baseAlignment, "field alignment too large")
         let end = template.count
         let offset = (end + a - 1) / a * a
-        alignment = Swift.max(alignment, a)
         template += [UInt8](repeating: 0, count: offset - end + MemoryLayout<T>.size)
         withUnsafeBytes(of: initial) { bytes in
             for i in 0..<bytes.count { template[offset + i] = bytes[i] }
         }
-        stride = (template.count + alignment - 1) / alignment * alignment
+        // A power of two up to a cache line, whole lines above: no record straddles more lines than it fills.
+        var stride = 8
+        while stride < Swift.min(template.count, 64) { stride *= 2 }
+        if template.count > 64 { stride = (template.count + 63) / 64 * 64 }
+        self.stride = stride
         template += [UInt8](repeating: 0, count: stride - template.count)
         return offset
+    }
+
+    /// Loads a word of each cache line of group `g`'s record (a software prefetch); returns a
+    /// value to keep so the loads are not optimized away.
+    @inline(__always)
+    static func touch(_ base: UnsafeMutableRawPointer, _ stride: Int, _ g: Int) -> Int {
+        let at = base + g &* stride
+        var sum = at.load(as: Int.self)
+        var offset = 64
+        while offset < stride {
+            sum &+= at.load(fromByteOffset: offset, as: Int.self)
+            offset &+= 64
+        }
+        return sum
     }
 
     /// Grows to `n` records (never shrinks), new ones initialized from the fields' initial values.
@@ -227,9 +271,9 @@ final class GroupStates {
         if n > capacity {
             var c = Swift.max(capacity, 1024)
             while c < n { c *= 2 }
-            let b = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(c * stride, 1), alignment: Self.baseAlignment)
+            let b = LargeMemory.allocate(byteCount: c * stride, alignment: Self.baseAlignment)
             b.copyMemory(from: base, byteCount: count * stride)
-            base.deallocate()
+            LargeMemory.free(base)
             base = b
             capacity = c
         }

@@ -172,9 +172,7 @@ final class StringSelectAccumulator: RecordAccumulator {
                     let b = bytes.baseAddress
                     let end = UnsafePointer(b.map { $0 + bytes.count })
                     for i in gp.indices {
-                        if i + lookahead < gp.count {
-                            sink &+= base.load(fromByteOffset: gp[i + lookahead] &* stride &+ lengthOffset, as: Int.self)
-                        }
+                        if i + lookahead < gp.count { sink &+= GroupStates.touch(base, stride, gp[i + lookahead]) }
                         if let validity, !validity[i] { continue }
                         let at = base + (gp[i] &* stride &+ field)
                         if mode == .first && at.load(fromByteOffset: lengthOffset - field, as: Int.self) >= 0 { continue }
