@@ -86,8 +86,9 @@ enum FormatRefusal: Error {
 /// Builds the formatter's tree from libyaml's events, then recovers comments and blank lines from the
 /// text outside scalars and attaches them to nodes by position.
 struct FormatTreeBuilder {
-    let text: [Unicode.Scalar]
-    let lineStarts: [Int]
+    let source: SourceText
+    var text: [Unicode.Scalar] { source.text }
+    var lineStarts: [Int] { source.lineStarts }
     private(set) var root: FormatNode?
     private(set) var explicitDocumentStart = false
     private(set) var header: [FormatTrivia] = []
@@ -101,10 +102,7 @@ struct FormatTreeBuilder {
     private var anchors: [(node: FormatNode, position: Int, line: Int)] = []
 
     init(text: [Unicode.Scalar]) {
-        self.text = text
-        var starts = [0]
-        for (i, c) in text.enumerated() where c == "\n" { starts.append(i + 1) }
-        lineStarts = starts
+        source = SourceText(text)
         inScalar = Array(repeating: false, count: text.count + 1)
     }
 
@@ -116,20 +114,9 @@ struct FormatTreeBuilder {
         return b
     }
 
-    func index(line: Int, column: Int) -> Int {
-        guard line < lineStarts.count else { return text.count }
-        return min(lineStarts[line] + column, text.count)
-    }
+    func index(line: Int, column: Int) -> Int { source.index(line: line, column: column) }
 
-    func line(of index: Int) -> Int {
-        var lo = 0
-        var hi = lineStarts.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if lineStarts[mid] <= index { lo = mid } else { hi = mid - 1 }
-        }
-        return lo
-    }
+    func line(of index: Int) -> Int { source.line(of: index) }
 
     func lineEnd(_ line: Int) -> Int {
         line + 1 < lineStarts.count ? lineStarts[line + 1] - 1 : text.count
@@ -178,14 +165,8 @@ struct FormatTreeBuilder {
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
             if s.anchor != nil || s.tag != nil { throw .unsupported(anchored) }
-            let value = String(decoding: UnsafeBufferPointer(start: s.value, count: Int(s.length)), as: UTF8.self)
-            let style: ScalarStyle = switch s.style {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
-            case YAML_LITERAL_SCALAR_STYLE: .literal
-            case YAML_FOLDED_SCALAR_STYLE: .folded
-            default: .plain
-            }
+            let value = event.scalarValue
+            let style = ScalarStyle(s.style)
             let start = index(event.start_mark)
             var end = max(index(event.end_mark), start)
             var scalar = FormatScalar(value: value, style: style, raw: String(String.UnicodeScalarView(text[start..<end])))

@@ -71,9 +71,10 @@ private struct TreeBuilder {
     let file: String
     let source: [UInt8]
     let limit: Int
-    /// The source as Unicode scalars (libyaml counts columns in characters) and where each line starts in it.
-    let text: [Unicode.Scalar]
-    let lineStarts: [Int]
+    /// The source as Unicode scalars (libyaml counts columns in characters) with its line starts.
+    let sourceText: SourceText
+    var text: [Unicode.Scalar] { sourceText.text }
+    var lineStarts: [Int] { sourceText.lineStarts }
     var stack: [Frame] = []
     var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     var root: YAMLNode?
@@ -84,10 +85,7 @@ private struct TreeBuilder {
         self.file = file
         self.source = source
         self.limit = limit
-        text = Array(String(decoding: source, as: UTF8.self).unicodeScalars)
-        var starts = [0]
-        for (i, c) in text.enumerated() where c == "\n" { starts.append(i + 1) }
-        lineStarts = starts
+        sourceText = SourceText(Array(String(decoding: source, as: UTF8.self).unicodeScalars))
     }
 
     func location(_ mark: yaml_mark_t) -> SourceLocation {
@@ -140,17 +138,10 @@ private struct TreeBuilder {
             }
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
-            let value = String(decoding: UnsafeBufferPointer(start: s.value, count: Int(s.length)), as: UTF8.self)
-            let style: ScalarStyle = switch s.style {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
-            case YAML_LITERAL_SCALAR_STYLE: .literal
-            case YAML_FOLDED_SCALAR_STYLE: .folded
-            default: .plain
-            }
+            let value = event.scalarValue
+            let style = ScalarStyle(s.style)
             let sp = span(event)
-            let positions = ScalarPositions(text: text, lineStarts: lineStarts)
-                .locate(value, span: sp, style: style, parentIndent: parentIndent)
+            let positions = sourceText.locate(value, span: sp, style: style, parentIndent: parentIndent)
             let node = YAMLNode(.scalar(YAMLScalar(value: value, style: style, positions: positions)), span: sp)
             return add(node, size: 1, anchor: Self.string(s.anchor))
         case YAML_ALIAS_EVENT:

@@ -1,29 +1,49 @@
 import TallyDiagnostics
 
-/// Finds where each character of a scalar's value stands in the YAML text, by walking the raw text
-/// alongside the value: escapes and doubled quotes map to their first raw character, folded line
-/// breaks to the break, and block indentation is skipped.
-struct ScalarPositions {
+/// A YAML source as Unicode scalars (libyaml counts columns in characters) with where each line starts,
+/// for turning libyaml's marks into indices and indices into line:column.
+struct SourceText {
     /// The whole source as Unicode scalars.
     let text: [Unicode.Scalar]
     /// Index in `text` where each line starts.
     let lineStarts: [Int]
 
-    func index(of location: SourceLocation) -> Int {
-        guard location.line - 1 < lineStarts.count else { return text.count }
-        return min(lineStarts[location.line - 1] + location.column - 1, text.count)
+    init(_ text: [Unicode.Scalar]) {
+        self.text = text
+        var starts = [0]
+        for (i, c) in text.enumerated() where c == "\n" { starts.append(i + 1) }
+        lineStarts = starts
     }
 
-    func location(at index: Int) -> SourceLocation {
+    /// The index of 0-based `line` and `column` (libyaml's marks), clamped to the text.
+    func index(line: Int, column: Int) -> Int {
+        guard line < lineStarts.count else { return text.count }
+        return min(lineStarts[line] + column, text.count)
+    }
+
+    func index(of location: SourceLocation) -> Int {
+        index(line: location.line - 1, column: location.column - 1)
+    }
+
+    /// The 0-based line holding `index`.
+    func line(of index: Int) -> Int {
         var lo = 0
         var hi = lineStarts.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
             if lineStarts[mid] <= index { lo = mid } else { hi = mid - 1 }
         }
-        return SourceLocation(line: lo + 1, column: index - lineStarts[lo] + 1)
+        return lo
     }
 
+    func location(at index: Int) -> SourceLocation {
+        let line = line(of: index)
+        return SourceLocation(line: line + 1, column: index - lineStarts[line] + 1)
+    }
+
+    /// Where each character of a scalar's value stands in the text, by walking the raw text alongside
+    /// the value: escapes and doubled quotes map to their first raw character, folded line breaks to the
+    /// break, and block indentation is skipped. One position per value scalar, then the end.
     func locate(_ value: String, span: Span, style: ScalarStyle, parentIndent: Int) -> [SourceLocation] {
         var r = index(of: span.start)
         let end = max(index(of: span.end), r)
