@@ -142,12 +142,14 @@ final class CountAccumulator: RecordAccumulator {
         field = store.addField(initial: Int64(0))
     }
 
-    func update(groups: [Int], input: Column?, groupCount: Int) throws {
+    var canFail: Bool { false }
+
+    func update(groups: [Int], input: Column?, rows: Range<Int>, groupCount: Int) throws {
         store.grow(to: groupCount)
         let (base, stride, field) = (store.base, store.stride, self.field)
         let validity = countNulls ? nil : input?.validity
         groups.withUnsafeBufferPointer { gp in
-            for i in gp.indices {
+            for i in rows {
                 if let validity, !validity[i] { continue }
                 let at = base + (gp[i] &* stride &+ field)
                 at.storeBytes(of: at.load(as: Int64.self) + 1, as: Int64.self)
@@ -253,7 +255,9 @@ final class SumIntAccumulator: RecordAccumulator {
         field = addField(to: store)
     }
 
-    func update(groups: [Int], input: Column?, groupCount: Int) throws {
+    var canFail: Bool { true }
+
+    func update(groups: [Int], input: Column?, rows: Range<Int>, groupCount: Int) throws {
         store.grow(to: groupCount)
         guard let input else { seen.grow(to: groupCount); return }
         let validity = input.validity
@@ -262,7 +266,7 @@ final class SumIntAccumulator: RecordAccumulator {
         if tracksPrefixes {
             try input.values.ints.withUnsafeBufferPointer { vp in
                 try groups.withUnsafeBufferPointer { gp in
-                    for i in gp.indices {
+                    for i in rows {
                         if let validity, !validity[i] { continue }
                         let g = gp[i]
                         let at = base + (g &* stride &+ field)
@@ -282,9 +286,9 @@ final class SumIntAccumulator: RecordAccumulator {
         var sink: Int64 = 0
         try input.values.ints.withUnsafeBufferPointer { vp in
             try groups.withUnsafeBufferPointer { gp in
-                for i in gp.indices {
+                for i in rows {
                     // Touch a group a few rows ahead: its cache miss overlaps this row's work.
-                    if i + lookahead < gp.count { sink &+= Int64(GroupStates.touch(base, stride, gp[i + lookahead])) }
+                    if i + lookahead < rows.upperBound { sink &+= Int64(GroupStates.touch(base, stride, gp[i + lookahead])) }
                     if let validity, !validity[i] { continue }
                     let g = gp[i]
                     let at = base + (g &* stride &+ field)

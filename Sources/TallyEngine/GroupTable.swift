@@ -44,8 +44,6 @@ final class GroupTable {
 
     /// Per-batch hashes (reused between batches).
     private let hashScratch = RawVec<UInt64>(capacity: Batch.defaultSize)
-    /// How many rows ahead a probe touches the slot it will need (see `lookupStrings`).
-    private let lookahead = 8
     /// Sum of the touched slots, stored so the reads are not optimized away.
     private var prefetchSink: UInt64 = 0
 
@@ -163,17 +161,17 @@ final class GroupTable {
                 ids.withUnsafeMutableBufferPointer { out in
                     let b = bytes.baseAddress
                     let end = UnsafePointer(b.map { $0 + bytes.count })
-                    // Pass 1: hashes (independent per row, no table access).
+                    // Pass 1: hashes, and a read of each row's slot: the loads are independent of
+                    // each other, so their cache misses overlap, and pass 2 finds the slots cached.
+                    let (table, tableMask) = (stringSlots, mask)
                     for i in 0..<n {
                         let start = Int(off[i])
-                        hashes[i] = hashBytes(UnsafePointer(b.map { $0 + start }), Int(off[i + 1]) - start)
+                        let h = hashBytes(UnsafePointer(b.map { $0 + start }), Int(off[i + 1]) - start)
+                        hashes[i] = h
+                        sink &+= table[Int(truncatingIfNeeded: h) & tableMask].head
                     }
-                    // Pass 2: probe. Reading the slot of a row `lookahead` rows ahead starts its
-                    // cache miss early (a software prefetch), so misses overlap instead of queueing.
+                    // Pass 2: probe.
                     for i in 0..<n {
-                        if i + lookahead < n {
-                            sink &+= stringSlots[Int(truncatingIfNeeded: hashes[i + lookahead]) & mask].head
-                        }
                         if let validity, !validity[i] {
                             if !skippingNulls { out[i] = nullGroupId(inserting: inserting) }
                             continue
@@ -184,7 +182,7 @@ final class GroupTable {
                         let h = hashes[i]
                         let (w0, w1) = loadPrefix(p, len, end: end)
                         let tag = h >> 32
-                        var slot = Int(truncatingIfNeeded: h) & mask
+                        var slot = Self.homeOfString(h, mask)
                         while true {
                             let e = stringSlots[slot]
                             if e.head == 0 {
@@ -215,6 +213,13 @@ final class GroupTable {
         return addGroup(hash: hash, slot: -1)
     }
 
+    /// The first slot a string key with hash `h` probes: the first of the two slots sharing its
+    /// cache line, so that a probe reads both before moving to the next line.
+    @inline(__always)
+    private static func homeOfString(_ h: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: h) & mask & ~1
+    }
+
     // MARK: - Single integer key
 
     private func lookupInts(_ v: [Int64], _ validity: Bitmap?, _ n: Int, _ skippingNulls: Bool,
@@ -224,9 +229,14 @@ final class GroupTable {
         var sink: UInt64 = 0
         v.withUnsafeBufferPointer { values in
             ids.withUnsafeMutableBufferPointer { out in
-                for i in 0..<n { hashes[i] = mix64(UInt64(bitPattern: values[i]) ^ 0x243F_6A88_85A3_08D3) }
+                // Hashes and a read of each row's slot (see `lookupStrings`), then the probes.
+                let (table, tableMask) = (slots, mask)
                 for i in 0..<n {
-                    if i + lookahead < n { sink &+= slots[Int(truncatingIfNeeded: hashes[i + lookahead]) & mask] }
+                    let h = mix64(UInt64(bitPattern: values[i]) ^ 0x243F_6A88_85A3_08D3)
+                    hashes[i] = h
+                    sink &+= table[Int(truncatingIfNeeded: h) & tableMask]
+                }
+                for i in 0..<n {
                     if let validity, !validity[i] {
                         if !skippingNulls { out[i] = nullGroupId(inserting: inserting) }
                         continue
@@ -337,6 +347,7 @@ final class GroupTable {
             var slot = Int(truncatingIfNeeded: h) & mask
             let head = (h >> 32) << 32 | UInt64(g + 1)
             if layout == .string {
+                slot = Self.homeOfString(h, mask)
                 while stringSlots[slot].head != 0 { slot = (slot + 1) & mask }
                 let offset = keyStart[g], len = keyStart[g + 1] - offset
                 let p = UnsafePointer(keyArena.base + offset)

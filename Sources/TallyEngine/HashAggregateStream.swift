@@ -112,8 +112,18 @@ final class PartialAggregate {
         if fusable.count > 1 {
             let store = GroupStates()
             for accumulator in fusable { accumulator.bind(to: store) }
+            // All in one record, and at most one can fail (so the error is the same in any row order
+            // of the accumulators): update them a slice of rows at a time, while the slice's records
+            // are still cached.
+            if fusable.count == accumulators.count && fusable.filter(\.canFail).count <= 1 {
+                sliced = fusable
+            }
         }
     }
+
+    /// The accumulators when they are updated `sliceRows` rows at a time.
+    private var sliced: [RecordAccumulator]?
+    private let sliceRows = 1024
 
     /// The number of groups; a global aggregate has its one group once a row was seen.
     private var groupCount = 0
@@ -125,6 +135,16 @@ final class PartialAggregate {
                 ? [Int](repeating: 0, count: batch.count)
                 : table.insert(plan.groupKeys.map { batch.columns[$0] }, rows: batch.count)
             groupCount = global ? 1 : table.count
+            if let sliced {
+                let inputs = plan.aggregates.map { call in call.argument.map { batch.columns[$0] } }
+                for start in stride(from: 0, to: batch.count, by: sliceRows) {
+                    let rows = start..<Swift.min(start + sliceRows, batch.count)
+                    for (input, accumulator) in zip(inputs, sliced) {
+                        try accumulator.update(groups: groups, input: input, rows: rows, groupCount: groupCount)
+                    }
+                }
+                continue
+            }
             for (call, accumulator) in zip(plan.aggregates, accumulators) {
                 try accumulator.update(groups: groups, input: call.argument.map { batch.columns[$0] },
                                        groupCount: groupCount)

@@ -295,6 +295,16 @@ final class GroupStates {
 protocol RecordAccumulator: Accumulator {
     /// Moves the state into `store` (adding its fields); only before the first update.
     func bind(to store: GroupStates)
+    /// `update` for the batch rows `rows` only (`groups` and `input` cover the whole batch).
+    func update(groups: [Int], input: Column?, rows: Range<Int>, groupCount: Int) throws
+    /// Whether `update` can throw (an overflow).
+    var canFail: Bool { get }
+}
+
+extension RecordAccumulator {
+    func update(groups: [Int], input: Column?, groupCount: Int) throws {
+        try update(groups: groups, input: input, rows: 0..<groups.count, groupCount: groupCount)
+    }
 }
 
 /// The first 32 bytes of `n` bytes at `p` as four little-endian words, zero past `n` (bytes

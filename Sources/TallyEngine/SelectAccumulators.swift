@@ -158,7 +158,9 @@ final class StringSelectAccumulator: RecordAccumulator {
         at.storeBytes(of: Kept(w0: w.0, w1: w.1, w2: w.2, w3: w.3, start: start, length: n), as: Kept.self)
     }
 
-    func update(groups: [Int], input: Column?, groupCount: Int) throws {
+    var canFail: Bool { false }
+
+    func update(groups: [Int], input: Column?, rows: Range<Int>, groupCount: Int) throws {
         store.grow(to: groupCount)
         guard let input else { return }
         let strings = input.values.strings
@@ -171,8 +173,8 @@ final class StringSelectAccumulator: RecordAccumulator {
                 groups.withUnsafeBufferPointer { gp in
                     let b = bytes.baseAddress
                     let end = UnsafePointer(b.map { $0 + bytes.count })
-                    for i in gp.indices {
-                        if i + lookahead < gp.count { sink &+= GroupStates.touch(base, stride, gp[i + lookahead]) }
+                    for i in rows {
+                        if i + lookahead < rows.upperBound { sink &+= GroupStates.touch(base, stride, gp[i + lookahead]) }
                         if let validity, !validity[i] { continue }
                         let at = base + (gp[i] &* stride &+ field)
                         if mode == .first && at.load(fromByteOffset: lengthOffset - field, as: Int.self) >= 0 { continue }
