@@ -47,7 +47,8 @@ final class GroupTable {
     /// Sum of the touched slots, stored so the reads are not optimized away.
     private var prefetchSink: UInt64 = 0
 
-    init(keyTypes: [DataType]) {
+    /// `expectedGroups`: how many groups to make room for up front (the table grows past it as needed).
+    init(keyTypes: [DataType], expectedGroups: Int = 0) {
         self.keyTypes = keyTypes
         if keyTypes.count == 1, keyTypes[0] == .string {
             layout = .string
@@ -59,6 +60,7 @@ final class GroupTable {
         keys = layout == .generic ? keyTypes.map { ColumnBuilder($0) } : []
         keyStart.append(0)
         slotCount = 1024
+        while slotCount < 2 * expectedGroups { slotCount *= 2 }
         mask = slotCount - 1
         (slots, stringSlots) = Self.allocateSlots(slotCount, layout)
     }

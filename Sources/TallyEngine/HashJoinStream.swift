@@ -63,7 +63,7 @@ public final class HashJoinStream: BatchStream {
             return common
         }
         let batch = Batch.concat(try collect(right), schema: rightSchema)
-        let table = GroupTable(keyTypes: keyTypes)
+        let table = GroupTable(keyTypes: keyTypes, expectedGroups: min(batch.count, 1 << 18))
         let groups = table.insert(try keyColumns(batch, plan.rightKeys), rows: batch.count, skippingNulls: true)
         var firstRow = [Int](repeating: -1, count: table.count)
         var lastRow = [Int](repeating: -1, count: table.count)
