@@ -145,10 +145,17 @@ extension Compiler {
         var text = ""
         var rest = Substring(m.value)
         var ok = true
+        /// The span of `range` of the message, when the message is on one line.
+        func span(_ range: Range<Substring.Index>) -> Span {
+            guard m.span.start.line == m.span.end.line else { return m.span }
+            let offset = m.value.unicodeScalars.distance(from: m.value.startIndex, to: range.lowerBound)
+            return m.span.sub(offset: offset, length: m.value.unicodeScalars.distance(from: range.lowerBound, to: range.upperBound))
+        }
         while let open = rest.firstIndex(of: "{") {
             text += rest[..<open]
             guard let close = rest[open...].firstIndex(of: "}") else {
-                diags.error(.invalidValue, "unterminated `{` in the alert message", at: m.span, hint: "write `{column}`")
+                diags.error(.invalidValue, "unterminated `{` in the alert message", at: span(open..<rest.endIndex),
+                            hint: "write `{column}`")
                 return nil
             }
             let name = String(rest[rest.index(after: open)..<close])
@@ -157,7 +164,7 @@ extension Compiler {
                 text = ""
                 parts.append(.column(i))
             } else {
-                diags.error(.unknownColumn, "unknown column `\(name)` in the alert message", at: m.span,
+                diags.error(.unknownColumn, "unknown column `\(name)` in the alert message", at: span(open..<rest.index(after: close)),
                             hint: Suggestion.hint(for: name, in: schema.names, kind: "column"))
                 ok = false
             }
