@@ -33,10 +33,9 @@ public struct TextRenderer: Sendable {
     private func excerpt(_ span: Span, gutterArrow: Bool) -> String {
         var out = "  --> \(span.file):\(span.start.line):\(span.start.column)\n"
         guard let text = sources[span.file] else { return out }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = Self.lines(of: text)
         guard span.start.line >= 1, span.start.line <= lines.count else { return out }
-        var line = String(lines[span.start.line - 1])
-        if line.hasSuffix("\r") { line.removeLast() }
+        let line = lines[span.start.line - 1]
         let number = String(span.start.line)
         let pad = String(repeating: " ", count: number.count)
         let scalars = Array(line.unicodeScalars)
@@ -49,6 +48,28 @@ public struct TextRenderer: Sendable {
         out += " \(number) | \(line)\n"
         out += " \(pad) | \(prefix)\(paint(carets, "1;31"))\n"
         return out
+    }
+
+    /// The lines of `text`, broken at LF, CRLF or a lone CR, as YAML (and libyaml's line numbers) does.
+    static func lines(of text: String) -> [String] {
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var previousCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" && previousCR {
+                previousCR = false
+                continue
+            }
+            previousCR = scalar == "\r"
+            if scalar == "\n" || scalar == "\r" {
+                lines.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        lines.append(String(current))
+        return lines
     }
 
     private func paint(_ s: String, _ code: String) -> String {

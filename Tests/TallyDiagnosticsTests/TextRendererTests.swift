@@ -1,5 +1,5 @@
 import Testing
-import TallyDiagnostics
+@testable import TallyDiagnostics
 
 /// The text rendering of diagnostics: header, source line, caret underline of the whole span, notes, hint.
 @Suite struct TextRendererTests {
@@ -36,5 +36,13 @@ import TallyDiagnostics
                       ("zzz", ["sku", "store"], nil)])
     func suggestsTheClosestName(name: String, candidates: [String], expected: String?) {
         #expect(Suggestion.closest(to: name, in: candidates) == expected)
+    }
+}
+
+extension TextRendererTests {
+    @Test(arguments: [("a\nb\nc", ["a", "b", "c"]), ("a\r\nb\r\nc", ["a", "b", "c"]), ("a\rb\rc", ["a", "b", "c"]),
+                      ("a\r\n\r\nb", ["a", "", "b"]), ("a\n", ["a", ""])])
+    func linesBreakAsYAMLDoes(text: String, expected: [String]) {
+        #expect(TextRenderer.lines(of: text) == expected)
     }
 }
