@@ -104,9 +104,29 @@ public final class SQLiteTableLoader {
             guard batch.columns.count == schema.count else {
                 throw ConnectorError("batch has \(batch.columns.count) columns, table `\(table)` expects \(schema.count)")
             }
+            // Dates repeat (a partition holds one); each column keeps the last one it formatted.
+            var lastDate = [(day: Int32, value: SQLiteValue)?](repeating: nil, count: batch.columns.count)
             for row in 0..<batch.count {
                 for (c, column) in batch.columns.enumerated() {
-                    let value = SQLiteStorage.value(of: column, row: row)
+                    // Strings go to SQLite straight from the column's bytes.
+                    if case .string(let strings) = column.values, !column.isNull(row), partitionCheck?.column != c {
+                        try strings.bytes.withUnsafeBufferPointer { bytes in
+                            let slice = bytes[Int(strings.offsets[row])..<Int(strings.offsets[row + 1])]
+                            try insert.bind(utf8: UnsafeBufferPointer(rebasing: slice), at: Int32(c + 1))
+                        }
+                        continue
+                    }
+                    let value: SQLiteValue
+                    if case .date(let days) = column.values, !column.isNull(row) {
+                        if let last = lastDate[c], last.day == days[row] {
+                            value = last.value
+                        } else {
+                            value = SQLiteStorage.value(of: column, row: row)
+                            lastDate[c] = (days[row], value)
+                        }
+                    } else {
+                        value = SQLiteStorage.value(of: column, row: row)
+                    }
                     if let check = partitionCheck, check.column == c, value != check.value {
                         throw ConnectorError("row \(summary.rowsWritten + 1) has \(schema[c].name) = \(value), outside "
                                              + "the partition being replaced (\(check.value))")
