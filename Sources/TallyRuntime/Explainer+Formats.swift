@@ -13,7 +13,7 @@ extension Explainer {
             .object([("name", .string(name)), ("type", .string(p.type.description)), ("value", JSONValue(p.value))])
         }
         let sources: [JSONValue] = pipeline.sources.map { s in
-            let files: [JSONValue] = FileMatcher.match(s.path, root: root).map {
+            let files: [JSONValue] = files[s.name, default: []].map {
                 .object([("path", .string($0.name)), ("bytes", .int(Int($0.size)))])
             }
             return .object([("name", .string(s.name)), ("path", .string(s.path)), ("schema", JSONValue(s.schema)),

@@ -8,11 +8,14 @@ public struct Explainer {
     public let pipeline: CompiledPipeline
     public let root: String
     let planner: PhysicalPlanner
+    /// The files each source's path matches under the root, looked up once.
+    let files: [String: [SourceFile]]
 
     public init(pipeline: CompiledPipeline, root: String) {
         self.pipeline = pipeline
         self.root = root
         planner = PhysicalPlanner(pipeline)
+        files = Dictionary(uniqueKeysWithValues: pipeline.sources.map { ($0.name, FileMatcher.match($0.path, root: root)) })
     }
 
     /// The output formats of `tally explain`.
@@ -33,7 +36,7 @@ public struct Explainer {
     /// Sources whose path matches no file for this date: a run would fail on them.
     public var missingInputs: [CompiledSource] {
         let used = Set(pipeline.sinks.flatMap { scans(planner.planSink($0)) } + planner.shared.flatMap { scans(planner.planShared($0)) })
-        return pipeline.sources.filter { used.contains($0.name) && FileMatcher.match($0.path, root: root).isEmpty }
+        return pipeline.sources.filter { used.contains($0.name) && files[$0.name, default: []].isEmpty }
     }
 
     func scans(_ plan: PhysicalPlan) -> [String] {
@@ -51,7 +54,7 @@ public struct Explainer {
         out.append("sources:")
         let missing = Set(missingInputs.map(\.name))
         for s in pipeline.sources {
-            let files = FileMatcher.match(s.path, root: root)
+            let files = files[s.name, default: []]
             out.append("  \(s.name): csv \(s.path)  \(PlanPrinter.schemaText(s.schema))")
             if files.isEmpty {
                 out.append(missing.contains(s.name) ? "    error: no files match for this date" : "    (no files match; not read by any sink)")
