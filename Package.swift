@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        // glibc's malloc.h (allocator tuning in the CLI).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // One library per stage; imports point one way, top to bottom.
         .target(name: "TallyDiagnostics"),
@@ -33,7 +35,7 @@ let package = Package(
             dependencies: ["TallyDiagnostics", "TallySpec", "TallyCompiler", "TallyEngine", "TallyConnectors"]),
         .executableTarget(
             name: "tally",
-            dependencies: ["TallyRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["TallyRuntime", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "tally-fuzz", dependencies: ["TallyDiagnostics", "TallySpec", "TallyCompiler"]),
 
         .testTarget(name: "TallyDiagnosticsTests", dependencies: ["TallyDiagnostics"]),

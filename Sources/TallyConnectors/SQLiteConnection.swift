@@ -17,9 +17,15 @@ public final class SQLiteConnection {
     public let path: String
     let handle: OpaquePointer
 
+    /// Process-wide settings applied before the first connection opens.
+    private static let configured: Void = {
+        _ = tally_sqlite3_disable_memstatus()
+    }()
+
     /// Opens (creating if needed) the database file at `path`.
     public init(path: String) throws {
         self.path = path
+        Self.configured
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)

@@ -22,6 +22,7 @@ public final class SQLiteWarehouse {
             throw ConnectorError("cannot create directory: \(error.localizedDescription)", path: dir)
         }
         connection = try SQLiteConnection(path: path)
+        try connection.execute("PRAGMA cache_size = -32768")
     }
 
     // MARK: Transactions

@@ -91,15 +91,15 @@ public final class Runner {
         try journal.recover()
         removeLeftovers()
         do {
-            for sink in pipeline.sinks {
-                do {
-                    try write(sink)
-                } catch let error as RuntimeError {
-                    throw error
-                } catch {
-                    throw RuntimeError("sink `\(sink.name)` (reading `\(sink.input)`): \(error)")
-                }
+            let outcomes = pipeline.sinks.map { _ in SinkOutcome() }
+            let failure = writeSinks(into: outcomes)
+            staged = outcomes.flatMap(\.staged)
+            report.sinks = outcomes.compactMap(\.stats)
+            stdoutLines = outcomes.flatMap(\.stdoutLines)
+            for (sink, outcome) in zip(pipeline.sinks, outcomes) where outcome.alerts != nil {
+                report.alerts[sink.name] = outcome.alerts
             }
+            if let failure { throw failure }
             try checkRejects()
             try commit()
         } catch {
@@ -114,7 +114,40 @@ public final class Runner {
         return report
     }
 
-    func write(_ sink: CompiledSink) throws {
+    /// Writes every sink into its outcome; returns the error of the first sink (in spec order) that failed.
+    ///
+    /// With more than one thread, sinks that share nothing are written concurrently: the warehouse
+    /// sinks one after the other on one connection, every file and alert sink on its own thread. Shared
+    /// nodes are still computed once (the others wait for them), and every output stays staged until
+    /// the commit, so the outputs and the report do not depend on the thread count.
+    func writeSinks(into outcomes: [SinkOutcome]) -> Error? {
+        let lanes = SinkLanes(pipeline.sinks)
+        guard options.threads > 1, lanes.lanes.count > 1 else {
+            return writeLane(Array(pipeline.sinks.indices), into: outcomes)?.error
+        }
+        nonisolated(unsafe) let runner = self
+        nonisolated(unsafe) let outcomes = outcomes
+        let failures = lanes.run { lane in runner.writeLane(lane, into: outcomes) }
+        return failures.compactMap { $0 }.min { $0.sink < $1.sink }?.error
+    }
+
+    /// Writes the sinks `lane` (indices into the spec's sinks) in order; stops at the first failure
+    /// and returns it.
+    func writeLane(_ lane: [Int], into outcomes: [SinkOutcome]) -> (sink: Int, error: Error)? {
+        for index in lane {
+            let sink = pipeline.sinks[index]
+            do {
+                try write(sink, into: outcomes[index])
+            } catch let error as RuntimeError {
+                return (index, error)
+            } catch {
+                return (index, RuntimeError("sink `\(sink.name)` (reading `\(sink.input)`): \(error)"))
+            }
+        }
+        return nil
+    }
+
+    func write(_ sink: CompiledSink, into outcome: SinkOutcome) throws {
         let plan = planner.planSink(sink)
         switch sink.kind {
         case .csv(let path, let partitioned, let delimiter):
@@ -122,14 +155,14 @@ public final class Runner {
             let csv = CSVOptions(delimiter: delimiter)
             if partitioned {
                 let out = try PartitionedCSVSink(base: resolve(path), date: pipeline.runDate, schema: sink.schema, options: csv)
-                staged.append(out)
+                outcome.staged.append(out)
                 try out.write(all: stream)
-                report.sinks.append(.init(name: sink.name, target: out.filePath, rows: out.rowsWritten, replaced: 0))
+                outcome.stats = (.init(name: sink.name, target: out.filePath, rows: out.rowsWritten, replaced: 0))
             } else {
                 let out = try CSVWriter(path: resolve(path), schema: sink.schema, options: csv)
-                staged.append(out)
+                outcome.staged.append(out)
                 try out.write(all: stream)
-                report.sinks.append(.init(name: sink.name, target: out.path, rows: out.rowsWritten, replaced: 0))
+                outcome.stats = (.init(name: sink.name, target: out.path, rows: out.rowsWritten, replaced: 0))
             }
         case .warehouse(let table, let mode):
             let db = try openWarehouse()
@@ -139,20 +172,20 @@ public final class Runner {
             let loader = try db.loader(table: table, schema: sink.schema, mode: mode)
             try loader.write(all: try context.stream(plan))
             let summary = try loader.finish()
-            report.sinks.append(.init(name: sink.name, target: "\(table) (\(mode))", rows: summary.rowsWritten, replaced: summary.rowsDeleted))
+            outcome.stats = (.init(name: sink.name, target: "\(table) (\(mode))", rows: summary.rowsWritten, replaced: summary.rowsDeleted))
         case .alert(let when, let severity, let message, let output):
             let filtered = when.map { PhysicalPlan.filter(FilterExec(input: plan, predicate: $0)) } ?? plan
             let lines = try AlertFormatter(sink: sink, severity: severity, message: message, runDate: pipeline.runDate)
                 .lines(try context.stream(filtered))
-            report.alerts[sink.name] = lines.count - 1
+            outcome.alerts = lines.count - 1
             if let output {
                 let file = try AtomicFileWriter(path: resolve(output))
-                staged.append(file)
+                outcome.staged.append(file)
                 for line in lines { try file.write(line + "\n") }
-                report.sinks.append(.init(name: sink.name, target: resolve(output), rows: lines.count - 1, replaced: 0))
+                outcome.stats = (.init(name: sink.name, target: resolve(output), rows: lines.count - 1, replaced: 0))
             } else {
-                stdoutLines.append(contentsOf: lines)
-                report.sinks.append(.init(name: sink.name, target: "stdout", rows: lines.count - 1, replaced: 0))
+                outcome.stdoutLines = lines
+                outcome.stats = (.init(name: sink.name, target: "stdout", rows: lines.count - 1, replaced: 0))
             }
         }
     }

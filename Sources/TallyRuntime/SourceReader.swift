@@ -5,16 +5,19 @@ import TallyEngine
 
 /// Opens the scans of a run's sources (whole, or as partitions for parallel work), and keeps their row
 /// accounting and rejected rows. Each scan keeps its own rejects, so partitions read on several threads
-/// share nothing; the report lists them in file order.
-final class SourceReader {
+/// share nothing; the report lists them in file order. Scans may be opened from several threads (sinks
+/// written concurrently); the accounting is read once they are done.
+final class SourceReader: @unchecked Sendable {
     let pipeline: CompiledPipeline
     let root: String
     /// Where the rejects report of a source goes.
     let rejectsPath: (String) -> String
+    /// Guards `files` and `scans`.
+    private let lock = NSLock()
     /// Matched files per source, resolved once.
-    private(set) var files: [String: [SourceFile]] = [:]
-    /// The scans of each source in reading order (partitions of one scan in partition order).
-    private(set) var scans: [String: [CSVScan]] = [:]
+    private var files: [String: [SourceFile]] = [:]
+    /// The scans of each source in opening order (partitions of one scan in partition order).
+    private var scans: [String: [CSVScan]] = [:]
 
     init(pipeline: CompiledPipeline, root: String, rejectsPath: @escaping (String) -> String) {
         self.pipeline = pipeline
@@ -24,6 +27,8 @@ final class SourceReader {
 
     /// The files a source's path pattern matches under the root.
     func match(_ source: CompiledSource) -> [SourceFile] {
+        lock.lock()
+        defer { lock.unlock() }
         if let f = files[source.name] { return f }
         let found = FileMatcher.match(source.path, root: root)
         files[source.name] = found
@@ -54,13 +59,14 @@ final class SourceReader {
         let parts = count > 1
             ? try CSVScan.partitions(files: found, schema: source.schema, columns: node.columns, options: options, count: count)
             : [CSVScan(files: found, schema: source.schema, columns: node.columns, options: options)]
-        scans[source.name, default: []].append(contentsOf: parts)
+        lock.withLock { scans[source.name, default: []].append(contentsOf: parts) }
         return parts
     }
 
     /// Row accounting per scanned source.
     func stats() -> [RunReport.SourceStats] {
-        pipeline.sources.compactMap { source in
+        let (files, scans) = lock.withLock { (self.files, self.scans) }
+        return pipeline.sources.compactMap { source in
             guard let list = scans[source.name] else { return nil }
             return RunReport.SourceStats(
                 name: source.name, files: files[source.name]?.count ?? 0,
@@ -72,13 +78,13 @@ final class SourceReader {
 
     /// The first rejected row of a source, for the error message.
     func firstReject(_ source: String) -> RejectedRow? {
-        scans[source]?.lazy.compactMap(\.rejects.first).first
+        lock.withLock { scans[source] }?.lazy.compactMap(\.rejects.first).first
     }
 
     /// Writes each source's rejected rows to its report; returns the reports' paths by source.
     func writeRejects() throws -> [String: String] {
         var paths: [String: String] = [:]
-        for (source, list) in scans {
+        for (source, list) in lock.withLock({ scans }) {
             let rows = list.flatMap { scan in scan.rejects.map { (source: source, row: $0) } }
             guard !rows.isEmpty else { continue }
             let path = rejectsPath(source)
@@ -86,40 +92,5 @@ final class SourceReader {
             paths[source] = path
         }
         return paths
-    }
-}
-
-/// The engine's view of a run: scans come from the source reader, shared nodes are computed once.
-final class RunExecutionContext: ExecutionContext {
-    let planner: PhysicalPlanner
-    let sources: SourceReader
-    let executor: PlanExecutor
-    private var cache: [String: [Batch]] = [:]
-
-    init(planner: PhysicalPlanner, sources: SourceReader, threads: Int) {
-        self.planner = planner
-        self.sources = sources
-        executor = PlanExecutor(threads: threads)
-    }
-
-    func scan(_ node: ScanExec) throws -> BatchStream {
-        try sources.scan(node)
-    }
-
-    func scanPartitions(_ node: ScanExec, count: Int) throws -> [BatchStream] {
-        try sources.partitions(node, count: count)
-    }
-
-    func node(_ ref: NodeRefExec) throws -> BatchStream {
-        if let batches = cache[ref.name] { return MaterializedStream(batches) }
-        let stream = try executor.makeStream(planner.planShared(ref.name), context: self)
-        var batches: [Batch] = []
-        while let b = try stream.next() { batches.append(b) }
-        cache[ref.name] = batches
-        return MaterializedStream(batches)
-    }
-
-    func stream(_ plan: PhysicalPlan) throws -> BatchStream {
-        try executor.makeStream(plan, context: self)
     }
 }

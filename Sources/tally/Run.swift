@@ -14,7 +14,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Show what the run would do (as explain) and touch nothing.")
     var dryRun = false
 
-    @Option(help: "Threads for scans and aggregation (default: one per core). Results do not depend on it.")
+    @Option(help: "Threads for scans, aggregation and independent sinks (default: one per core). Results do not depend on it.")
     var threads: Int = RunOptions.defaultThreads
 
     func validate() throws {

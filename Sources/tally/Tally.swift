@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import CMalloc
 
 /// The `tally` command: lint, explain and run pipeline specs.
 @main
@@ -11,6 +12,13 @@ struct Tally: ParsableCommand {
 
     /// Usage errors exit with 2, as documented; everything else keeps ArgumentParser's behaviour.
     static func main() {
+        #if canImport(Glibc)
+        // Blocks of 1 MiB and more (group tables, column buffers) get their own mappings and go back
+        // to the system when freed. glibc otherwise raises this threshold after the first such free,
+        // and later large blocks stay in the heap arenas of the threads that freed them: a run's
+        // peak memory would then be the sum of its stages instead of the largest one.
+        mallopt(M_MMAP_THRESHOLD, 1 << 20)
+        #endif
         do {
             var command = try parseAsRoot()
             try command.run()

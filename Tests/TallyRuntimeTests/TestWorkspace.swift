@@ -44,8 +44,10 @@ final class TestWorkspace {
 
     /// Runs the spec for `date` and returns the report and the lines the run printed.
     @discardableResult
-    func run(_ spec: String = TestWorkspace.retailSpec, date: String, params: [String] = []) throws -> RunReport {
-        try Runner(pipeline: compile(spec, date: date, params: params), options: RunOptions(root: root, stdout: { _ in })).run()
+    func run(_ spec: String = TestWorkspace.retailSpec, date: String, params: [String] = [],
+             threads: Int = RunOptions.defaultThreads) throws -> RunReport {
+        try Runner(pipeline: compile(spec, date: date, params: params),
+                   options: RunOptions(root: root, threads: threads, stdout: { _ in })).run()
     }
 
     /// Rows of a warehouse query, each rendered as `a|b|c` (NULL for nulls).

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import TallyCompiler
+import TallyRuntime
+
+/// With more than one thread, sinks that share nothing are written concurrently; the outputs, the
+/// report and the failures must be those of a one-thread run.
+@Suite struct ConcurrentSinksTests {
+    /// Every file (the warehouse compared by its rows) and the report of a run of generated data.
+    func outputs(threads: Int) throws -> (files: [String: Data], tables: [[String]], report: String) {
+        let ws = try TestWorkspace()
+        _ = try SampleData.generate(out: ws.root, from: CivilDate.parseDate("2024-03-01")!, days: 1, skus: 150, rows: 1200, seed: 11)
+        let report = try ws.run(date: "2024-03-01", threads: threads)
+        var files = try ws.snapshot()
+        files = files.filter { !$0.key.hasPrefix("warehouse/") }
+        let tables = try ["dim_products", "fact_daily_sales", "fact_inventory_reconciliation"].map {
+            try ws.query("select * from \($0) order by rowid")
+        }
+        let summary = report.summary.split(separator: "\n").dropFirst().joined(separator: "\n")
+            .replacingOccurrences(of: ws.root, with: "ROOT")
+        return (files, tables, summary + "\n\(report.alerts.sorted { $0.key < $1.key })")
+    }
+
+    @Test(arguments: [2, 4])
+    func outputsDoNotDependOnTheThreadCount(threads: Int) throws {
+        let one = try outputs(threads: 1)
+        let many = try outputs(threads: threads)
+        #expect(many.files == one.files)
+        #expect(many.tables == one.tables)
+        #expect(many.report == one.report)
+        #expect(one.tables.allSatisfy { !$0.isEmpty })
+        #expect(one.files.keys.contains { $0.hasPrefix("alerts/") })
+    }
+
+    /// A failure every sink sees (an overflow in the shared aggregate) is reported as the first
+    /// sink's, whatever the thread count, and publishes nothing.
+    @Test(arguments: [1, 2, 4])
+    func aFailureIsReportedForTheFirstSinkInSpecOrder(threads: Int) throws {
+        let ws = try TestWorkspace(fixture: "retail_small")
+        try ws.run(date: "2024-03-01", threads: 1)
+        let before = try ws.snapshot()
+        let rows = try ws.query("select * from fact_daily_sales order by sku")
+        try ws.write("pos/date=2024-03-01/store_c.csv", """
+            transaction_id,store_id,sku,product_name,category,quantity,unit_price,sold_at
+            T8,S1,SKU-1,Widget,tools,9223372036854775807,9.99,2024-03-01 15:00:00
+
+            """)
+        #expect { try ws.run(date: "2024-03-01", threads: threads) } throws: { error in
+            let message = "\(error)"
+            return message.hasPrefix("sink `dim_products`") && message.contains("overflow")
+        }
+        #expect(try ws.query("select * from fact_daily_sales order by sku") == rows)
+        let after = try ws.snapshot()
+        for (path, data) in before where !path.hasPrefix("warehouse/") {
+            #expect(after[path] == data, "\(path) changed by a failed run")
+        }
+        #expect(!after.keys.contains { $0.contains(".tmp-") || $0.contains(".new-") }, "staging files left behind")
+    }
+}
