@@ -263,10 +263,13 @@ final class SumIntAccumulator: RecordAccumulator {
         let validity = input.validity
         let markRows = seen.prepare(groupCount: groupCount, inputHasNulls: validity != nil)
         let (base, stride, field) = (store.base, store.stride, self.field)
+        var sink: Int64 = 0
+        defer { prefetchSink = sink }
         if tracksPrefixes {
             try input.values.ints.withUnsafeBufferPointer { vp in
                 try groups.withUnsafeBufferPointer { gp in
                     for i in rows {
+                        if i + lookahead < rows.upperBound { sink &+= Int64(GroupStates.touch(base, stride, gp[i + lookahead])) }
                         if let validity, !validity[i] { continue }
                         let g = gp[i]
                         let at = base + (g &* stride &+ field)
@@ -283,7 +286,6 @@ final class SumIntAccumulator: RecordAccumulator {
             }
             return
         }
-        var sink: Int64 = 0
         try input.values.ints.withUnsafeBufferPointer { vp in
             try groups.withUnsafeBufferPointer { gp in
                 for i in rows {
@@ -300,7 +302,6 @@ final class SumIntAccumulator: RecordAccumulator {
                 }
             }
         }
-        prefetchSink = sink
     }
 
     private func sum(_ g: Int) -> Int64 { store.field(g, field).load(as: Int64.self) }
