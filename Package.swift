@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        // Vector byte classification for the CSV scan (SSE2 / NEON, portable fallback).
+        .target(name: "CScanKernels"),
         // glibc's malloc.h (allocator tuning in the CLI).
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
@@ -29,7 +31,7 @@ let package = Package(
         .target(name: "TallySpec", dependencies: ["TallyDiagnostics", "CYAML"]),
         .target(name: "TallyCompiler", dependencies: ["TallyDiagnostics", "TallySpec"]),
         .target(name: "TallyEngine", dependencies: ["TallyDiagnostics", "TallyCompiler"]),
-        .target(name: "TallyConnectors", dependencies: ["TallyDiagnostics", "TallyCompiler", "TallyEngine", "CSQLite"]),
+        .target(name: "TallyConnectors", dependencies: ["TallyDiagnostics", "TallyCompiler", "TallyEngine", "CSQLite", "CScanKernels"]),
         .target(
             name: "TallyRuntime",
             dependencies: ["TallyDiagnostics", "TallySpec", "TallyCompiler", "TallyEngine", "TallyConnectors"]),

@@ -1,3 +1,5 @@
+import CScanKernels
+
 /// Where one field of a record lies in the file's bytes.
 struct CSVField {
     /// Content range, without the surrounding quotes of a quoted field.
@@ -81,8 +83,13 @@ struct CSVRecord {
 /// CR line endings. Blank lines between records are skipped. Line numbers count physical lines,
 /// so a record after a multi-line quoted field reports the line it really starts on.
 ///
-/// Unquoted fields are crossed a machine word at a time (SWAR search for the delimiter, CR and LF);
-/// only quoted fields look for the quote, CR and LF, also a word at a time.
+/// Records are found 64 bytes at a time: a vector compare marks the delimiters, line ends and quotes
+/// of a block (`tally_csv_classify64`), a prefix XOR of the quote bits masks what lies inside quoted
+/// fields, and fields are cut at the remaining bits without a branch per byte. Quoted fields are
+/// read by the scalar path (`readQuoted`, a word at a time), which also checks them; a record the
+/// block path cannot vouch for (a quote inside an unquoted field, a malformed quoted field, the last
+/// 64 bytes of the input) is read again from its start by the scalar path (`nextScalar`), so both
+/// paths give the same records, fields, line numbers and problems.
 struct CSVRecordReader {
     private let base: UnsafePointer<UInt8>
     /// Reading stops here (the end of the file or of a byte range).
@@ -93,6 +100,18 @@ struct CSVRecordReader {
     private let quotePattern: UInt64
     private(set) var position: Int
     private(set) var line: Int
+
+    // The block being cut into fields: 64 bytes at `blockStart` (valid when `blockLoaded`).
+    private var blockStart = 0
+    private var blockLoaded = false
+    /// Delimiters and line ends outside quotes, at or after the reading position.
+    private var structural: UInt64 = 0
+    /// Every quote of the block.
+    private var quotes: UInt64 = 0
+    /// All ones when the block ends inside a quoted field.
+    private var quoteCarry: UInt64 = 0
+    /// Records the block path handed to the scalar path (malformed or unusual ones).
+    private(set) var scalarRetries = 0
 
     static let lf = UInt8(ascii: "\n")
     static let cr = UInt8(ascii: "\r")
@@ -163,6 +182,119 @@ struct CSVRecordReader {
     /// Reads the next record into `fields` (cleared first); nil at end of input.
     @inline(__always)
     mutating func next(fields: inout CSVFieldBuffer) -> CSVRecord? {
+        fields.count = 0
+        let b = base
+        let n = end
+        var p = position
+        // Blank lines between records.
+        while p < n && (b[p] == Self.lf || b[p] == Self.cr) {
+            p &+= 1
+            if b[p &- 1] == Self.cr && p < n && b[p] == Self.lf { p &+= 1 }
+            line &+= 1
+        }
+        position = p
+        guard p &+ 64 <= n else { return nextScalar(fields: &fields) }
+        // A record starts outside quotes: continue the block when it holds `p`, else classify from `p`.
+        if blockLoaded && p >= blockStart && p < blockStart &+ 64 {
+            structural &= ~0 << UInt64(p &- blockStart)
+        } else {
+            load(at: p, carry: 0)
+        }
+        let startLine = line
+        var record = CSVRecord(start: p, end: p, line: line)
+        var fieldStart = p
+        while true {
+            let q: Int
+            if fieldStart < n && b[fieldStart] == quote {
+                let after = readQuoted(from: fieldStart, fields: &fields, record: &record)
+                guard record.problemKind == .none, let s = nextStructural(after: fieldStart, quotesAllowed: true),
+                      s == after else { return retryScalar(record, line: startLine, fields: &fields) }
+                q = s
+            } else {
+                guard let s = nextStructural(after: fieldStart, quotesAllowed: false) else {
+                    return retryScalar(record, line: startLine, fields: &fields)
+                }
+                q = s
+                fields.append(fieldStart, q, quoted: false, escaped: false)
+            }
+            let c = b[q]
+            if c == delimiter {
+                fieldStart = q &+ 1
+                continue
+            }
+            record.end = q
+            var after = q &+ 1
+            if c == Self.cr && after < n && b[after] == Self.lf { after &+= 1 }
+            line &+= 1
+            position = after
+            return record
+        }
+    }
+
+    /// Classifies the 64 bytes at `start`; `carry` is all ones when `start` lies inside quotes.
+    @inline(__always)
+    private mutating func load(at start: Int, carry: UInt64) {
+        let block = tally_csv_classify64(base + start, delimiter, quote)
+        // Prefix XOR: bit i is set when an odd number of quotes lie at or before byte i, i.e. byte i
+        // is inside quotes (an opening quote counts as inside, a closing one as outside).
+        var inside = block.quotes
+        inside ^= inside << 1
+        inside ^= inside << 2
+        inside ^= inside << 4
+        inside ^= inside << 8
+        inside ^= inside << 16
+        inside ^= inside << 32
+        inside ^= carry
+        blockStart = start
+        blockLoaded = true
+        structural = block.structural & ~inside
+        quotes = block.quotes
+        quoteCarry = UInt64(bitPattern: Int64(bitPattern: inside) >> 63)
+    }
+
+    /// The position of the next delimiter or line end outside quotes after field start `from`, taken
+    /// off the block. Nil when it lies in the last 64 bytes of the input or, unless `quotesAllowed`,
+    /// when a quote comes first (the block's idea of what is quoted could then be wrong).
+    @inline(__always)
+    private mutating func nextStructural(after from: Int, quotesAllowed: Bool) -> Int? {
+        guard structural != 0 else { return nextStructuralInNextBlocks(after: from, quotesAllowed: quotesAllowed) }
+        let offset = structural.trailingZeroBitCount
+        if !quotesAllowed && quotes & Self.bits(from: from &- blockStart) & ~(~0 << UInt64(offset)) != 0 { return nil }
+        structural &= structural &- 1
+        return blockStart &+ offset
+    }
+
+    /// `nextStructural` when the current block has no structural bit left: classifies the next blocks.
+    @inline(never)
+    private mutating func nextStructuralInNextBlocks(after from: Int, quotesAllowed: Bool) -> Int? {
+        while structural == 0 {
+            if !quotesAllowed && quotes & Self.bits(from: from &- blockStart) != 0 { return nil }
+            let next = blockStart &+ 64
+            guard next &+ 64 <= end else { return nil }
+            load(at: next, carry: quoteCarry)
+        }
+        return nextStructural(after: from, quotesAllowed: quotesAllowed)
+    }
+
+    /// Bits `offset...63` (all 64 when `offset` is negative).
+    @inline(__always)
+    private static func bits(from offset: Int) -> UInt64 {
+        offset <= 0 ? ~0 : ~0 << UInt64(offset)
+    }
+
+    /// Reads the record that starts at `record.start` again with the scalar path.
+    @inline(never)
+    private mutating func retryScalar(_ record: CSVRecord, line startLine: Int, fields: inout CSVFieldBuffer) -> CSVRecord? {
+        position = record.start
+        line = startLine
+        blockLoaded = false
+        scalarRetries &+= 1
+        fields.count = 0
+        return nextScalar(fields: &fields)
+    }
+
+    /// Reads the next record byte by byte and word by word (no blocks); nil at end of input.
+    mutating func nextScalar(fields: inout CSVFieldBuffer) -> CSVRecord? {
         fields.count = 0
         let b = base
         let n = end

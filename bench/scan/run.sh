@@ -8,7 +8,7 @@ B=.build-csv
 [ -n "$NO_BUILD" ] || swift build -c release --scratch-path $B --product tally >/dev/null
 R=$B/release
 OBJS=$(ls $R/TallyDiagnostics.build/*.o $R/TallySpec.build/*.o $R/TallyCompiler.build/*.o \
-          $R/TallyEngine.build/*.o $R/TallyConnectors.build/*.o)
-swiftc -O ${DEFINES:--D HAS_PARTITIONS} -I $R/Modules -I Sources/CSQLite -I Sources/CYAML \
+          $R/TallyEngine.build/*.o $R/TallyConnectors.build/*.o $R/CScanKernels.build/*.o)
+swiftc -O ${DEFINES:--D HAS_PARTITIONS} -I $R/Modules -I Sources/CSQLite -I Sources/CYAML -I Sources/CScanKernels/include \
   bench/scan/main.swift $OBJS -lsqlite3 -lyaml -o $R/scanbench
 exec $R/scanbench "$@"
