@@ -9,7 +9,9 @@ public struct LoadSummary: Sendable, Hashable {
     public var rowsWritten: Int
 }
 
-/// Loads batches into one warehouse table with one prepared statement, batch by batch.
+/// Loads batches into one warehouse table with prepared statements, batch by batch: full runs of
+/// `rowsPerStatement` rows go through one multi-row `INSERT ... VALUES (...), (...)` (SQLite then
+/// opens the table once per run instead of once per row), the rest row by row.
 ///
 /// Modes (`LoadMode` of the compiled pipeline):
 /// - `replacePartition(column, value)`: deletes the rows whose `column` equals `value` (one partition,
@@ -29,7 +31,10 @@ public final class SQLiteTableLoader {
     public private(set) var summary = LoadSummary(rowsDeleted: 0, rowsWritten: 0)
 
     private let connection: SQLiteConnection
+    /// One row per step, and `rowsPerStatement` rows per step.
     private let insert: SQLiteStatement
+    private let bulkInsert: SQLiteStatement
+    private let rowsPerStatement: Int
     /// For `replacePartition`: which column must hold which stored value.
     private let partitionCheck: (column: Int, value: SQLiteValue)?
     private var open = true
@@ -42,8 +47,16 @@ public final class SQLiteTableLoader {
         connection = warehouse.connection
         let quotedTable = try SQLiteWarehouse.quoted(table, kind: "table")
         let names = try schema.names.map { try SQLiteWarehouse.quoted($0, kind: "column") }
-        var sql = "INSERT INTO \(quotedTable) (" + names.joined(separator: ", ") + ") VALUES ("
-            + schema.fields.indices.map { "?\($0 + 1)" }.joined(separator: ", ") + ")"
+        // Parameters per statement stay within SQLite's oldest default limit (999).
+        let perStatement = Swift.max(1, Swift.min(64, 999 / Swift.max(1, schema.count)))
+        rowsPerStatement = perStatement
+        func values(rows: Int) -> String {
+            (0..<rows).map { r in
+                "(" + schema.fields.indices.map { "?\(r * schema.count + $0 + 1)" }.joined(separator: ", ") + ")"
+            }.joined(separator: ", ")
+        }
+        let head = "INSERT INTO \(quotedTable) (" + names.joined(separator: ", ") + ") VALUES "
+        var tail = ""
         var deleteSQL: String?
         var deleteValue: SQLiteValue?
         var check: (Int, SQLiteValue)?
@@ -71,8 +84,8 @@ public final class SQLiteTableLoader {
                 keyColumns.append(c)
             }
             let others = schema.fields.indices.filter { !keyColumns.contains($0) }
-            sql += " ON CONFLICT (" + keyColumns.map { names[$0] }.joined(separator: ", ") + ") DO "
-            sql += others.isEmpty
+            tail += " ON CONFLICT (" + keyColumns.map { names[$0] }.joined(separator: ", ") + ") DO "
+            tail += others.isEmpty
                 ? "NOTHING"
                 : "UPDATE SET " + others.map { "\(names[$0]) = excluded.\(names[$0])" }.joined(separator: ", ")
         }
@@ -80,7 +93,8 @@ public final class SQLiteTableLoader {
 
         try connection.execute("SAVEPOINT \(Self.savepoint)")
         do {
-            insert = try connection.prepare(sql)
+            insert = try connection.prepare(head + values(rows: 1) + tail)
+            bulkInsert = try connection.prepare(head + values(rows: perStatement) + tail)
             if let deleteSQL {
                 let delete = try connection.prepare(deleteSQL)
                 if let deleteValue { try delete.bind(deleteValue, at: 1) }
@@ -106,40 +120,58 @@ public final class SQLiteTableLoader {
             }
             // Dates repeat (a partition holds one); each column keeps the last one it formatted.
             var lastDate = [(day: Int32, value: SQLiteValue)?](repeating: nil, count: batch.columns.count)
-            for row in 0..<batch.count {
-                for (c, column) in batch.columns.enumerated() {
-                    // Strings go to SQLite straight from the column's bytes.
-                    if case .string(let strings) = column.values, !column.isNull(row), partitionCheck?.column != c {
-                        try strings.bytes.withUnsafeBufferPointer { bytes in
-                            let slice = bytes[Int(strings.offsets[row])..<Int(strings.offsets[row + 1])]
-                            try insert.bind(utf8: UnsafeBufferPointer(rebasing: slice), at: Int32(c + 1))
-                        }
-                        continue
-                    }
-                    let value: SQLiteValue
-                    if case .date(let days) = column.values, !column.isNull(row) {
-                        if let last = lastDate[c], last.day == days[row] {
-                            value = last.value
-                        } else {
-                            value = SQLiteStorage.value(of: column, row: row)
-                            lastDate[c] = (days[row], value)
-                        }
-                    } else {
-                        value = SQLiteStorage.value(of: column, row: row)
-                    }
-                    if let check = partitionCheck, check.column == c, value != check.value {
-                        throw ConnectorError("row \(summary.rowsWritten + 1) has \(schema[c].name) = \(value), outside "
-                                             + "the partition being replaced (\(check.value))")
-                    }
-                    try insert.bind(value, at: Int32(c + 1))
+            let loadedBefore = summary.rowsWritten
+            var row = 0
+            while row < batch.count {
+                let bulk = batch.count - row >= rowsPerStatement
+                let statement = bulk ? bulkInsert : insert
+                let rows = bulk ? rowsPerStatement : 1
+                for r in 0..<rows {
+                    try bind(batch, row: row + r, to: statement, firstParameter: Int32(r * schema.count + 1),
+                             rowNumber: loadedBefore + row + r + 1, lastDate: &lastDate)
                 }
-                try insert.step()
-                insert.reset()
-                summary.rowsWritten += 1
+                try statement.step()
+                statement.reset()
+                row += rows
+                summary.rowsWritten += rows
             }
         } catch {
             abort()
             throw error
+        }
+    }
+
+    /// Binds row `row` of `batch` to the parameters `firstParameter...` of `statement`; `rowNumber`
+    /// (1-based, in the whole load) names the row in errors.
+    @inline(__always)
+    private func bind(_ batch: Batch, row: Int, to statement: SQLiteStatement, firstParameter: Int32,
+                      rowNumber: Int, lastDate: inout [(day: Int32, value: SQLiteValue)?]) throws {
+        for (c, column) in batch.columns.enumerated() {
+            let parameter = firstParameter + Int32(c)
+            // Strings go to SQLite straight from the column's bytes.
+            if case .string(let strings) = column.values, !column.isNull(row), partitionCheck?.column != c {
+                try strings.bytes.withUnsafeBufferPointer { bytes in
+                    let slice = bytes[Int(strings.offsets[row])..<Int(strings.offsets[row + 1])]
+                    try statement.bind(utf8: UnsafeBufferPointer(rebasing: slice), at: parameter)
+                }
+                continue
+            }
+            let value: SQLiteValue
+            if case .date(let days) = column.values, !column.isNull(row) {
+                if let last = lastDate[c], last.day == days[row] {
+                    value = last.value
+                } else {
+                    value = SQLiteStorage.value(of: column, row: row)
+                    lastDate[c] = (days[row], value)
+                }
+            } else {
+                value = SQLiteStorage.value(of: column, row: row)
+            }
+            if let check = partitionCheck, check.column == c, value != check.value {
+                throw ConnectorError("row \(rowNumber) has \(schema[c].name) = \(value), outside "
+                                     + "the partition being replaced (\(check.value))")
+            }
+            try statement.bind(value, at: parameter)
         }
     }
 
@@ -161,6 +193,7 @@ public final class SQLiteTableLoader {
         guard open else { return }
         open = false
         insert.reset()
+        bulkInsert.reset()
         try? connection.execute("ROLLBACK TO \(Self.savepoint); RELEASE \(Self.savepoint)")
     }
 }

@@ -149,6 +149,36 @@ import TallyEngine
         #expect(try wh.allRows(of: "stock") == before)
     }
 
+    /// Rows go in runs through one multi-row statement and the rest row by row: every row lands once,
+    /// a key repeated inside one statement keeps its last value, and errors name the row of the load.
+    @Test(arguments: [1, 63, 64, 65, 150])
+    func loadsEveryRowAcrossMultiRowStatements(rows: Int) throws {
+        let (wh, _) = try open()
+        let keys = ["business_date", "sku"]
+        try wh.ensureTable("stock", schema: schema, primaryKey: keys)
+        let input = (0..<rows).map { ("S\($0 % 100)", Int64?(Int64($0)), Int128($0)) }
+        let summary = try wh.load([batch(day: day, input), batch(day: day, input.prefix(3).map { $0 })], table: "stock",
+                                  schema: schema, mode: .merge(keys: keys))
+        #expect(summary.rowsWritten == rows + Swift.min(3, rows))
+        var last: [String: Int64] = [:]
+        for (sku, qty, _) in input { last[sku] = qty }
+        for (sku, qty, _) in input.prefix(3) { last[sku] = qty }
+        let stored = try wh.rows("SELECT sku, qty FROM stock ORDER BY sku")
+        #expect(stored == last.sorted { $0.key < $1.key }.map { [.text($0.key), .integer($0.value)] })
+
+        try wh.ensureTable("daily", schema: schema)
+        var mixed = input.map { _ in day }
+        mixed[rows - 1] = day + 1
+        let dates = Column(type: .date, values: .date(mixed))
+        var wrong = batch(day: day, input)
+        wrong.columns[0] = dates
+        #expect { try wh.load([batch(day: day, input), wrong], table: "daily", schema: schema,
+                              mode: .replacePartition(column: "business_date", value: .date(day))) } throws: { error in
+            "\(error)".contains("row \(2 * rows) has business_date")
+        }
+        #expect(try wh.rowCount(of: "daily") == 0)
+    }
+
     @Test func mergeNeedsTheKeyToBeThePrimaryKey() throws {
         let (wh, _) = try open()
         try wh.ensureTable("stock", schema: schema)
