@@ -118,22 +118,18 @@ public final class SQLiteTableLoader {
             guard batch.columns.count == schema.count else {
                 throw ConnectorError("batch has \(batch.columns.count) columns, table `\(table)` expects \(schema.count)")
             }
-            // Dates repeat (a partition holds one); each column keeps the last one it formatted.
             var lastDate = [(day: Int32, value: SQLiteValue)?](repeating: nil, count: batch.columns.count)
             let loadedBefore = summary.rowsWritten
             var row = 0
             while row < batch.count {
                 let bulk = batch.count - row >= rowsPerStatement
                 let statement = bulk ? bulkInsert : insert
-                let rows = bulk ? rowsPerStatement : 1
-                for r in 0..<rows {
-                    try bind(batch, row: row + r, to: statement, firstParameter: Int32(r * schema.count + 1),
-                             rowNumber: loadedBefore + row + r + 1, lastDate: &lastDate)
-                }
+                let rows = row..<(row + (bulk ? rowsPerStatement : 1))
+                try bind(batch, rows: rows, to: statement, firstRowNumber: loadedBefore + row + 1, lastDate: &lastDate)
                 try statement.step()
                 statement.reset()
-                row += rows
-                summary.rowsWritten += rows
+                row = rows.upperBound
+                summary.rowsWritten += rows.count
             }
         } catch {
             abort()
@@ -141,37 +137,59 @@ public final class SQLiteTableLoader {
         }
     }
 
-    /// Binds row `row` of `batch` to the parameters `firstParameter...` of `statement`; `rowNumber`
-    /// (1-based, in the whole load) names the row in errors.
-    @inline(__always)
-    private func bind(_ batch: Batch, row: Int, to statement: SQLiteStatement, firstParameter: Int32,
-                      rowNumber: Int, lastDate: inout [(day: Int32, value: SQLiteValue)?]) throws {
+    /// Binds rows `rows` of `batch` to `statement`, one row after the other, column by column (each
+    /// column's storage is opened once per statement). `firstRowNumber` (1-based, in the whole load)
+    /// names the first row in errors.
+    private func bind(_ batch: Batch, rows: Range<Int>, to statement: SQLiteStatement, firstRowNumber: Int,
+                      lastDate: inout [(day: Int32, value: SQLiteValue)?]) throws {
+        let width = Int32(schema.count)
         for (c, column) in batch.columns.enumerated() {
-            let parameter = firstParameter + Int32(c)
-            // Strings go to SQLite straight from the column's bytes.
-            if case .string(let strings) = column.values, !column.isNull(row), partitionCheck?.column != c {
-                try strings.bytes.withUnsafeBufferPointer { bytes in
-                    let slice = bytes[Int(strings.offsets[row])..<Int(strings.offsets[row + 1])]
-                    try statement.bind(utf8: UnsafeBufferPointer(rebasing: slice), at: parameter)
+            let first = Int32(c + 1) - Int32(rows.lowerBound) * width
+            @inline(__always) func parameter(_ row: Int) -> Int32 { first + Int32(row) * width }
+            switch column.values {
+            case .string(let strings) where partitionCheck?.column != c:
+                // Strings go to SQLite straight from the column's bytes.
+                try strings.offsets.withUnsafeBufferPointer { offsets in
+                    try strings.bytes.withUnsafeBufferPointer { bytes in
+                        for row in rows {
+                            if column.isNull(row) {
+                                try statement.bindNull(at: parameter(row))
+                            } else {
+                                let slice = bytes[Int(offsets[row])..<Int(offsets[row + 1])]
+                                try statement.bind(utf8: UnsafeBufferPointer(rebasing: slice), at: parameter(row))
+                            }
+                        }
+                    }
                 }
-                continue
-            }
-            let value: SQLiteValue
-            if case .date(let days) = column.values, !column.isNull(row) {
-                if let last = lastDate[c], last.day == days[row] {
-                    value = last.value
-                } else {
-                    value = SQLiteStorage.value(of: column, row: row)
-                    lastDate[c] = (days[row], value)
+            case .int(let ints) where partitionCheck?.column != c:
+                for row in rows {
+                    if column.isNull(row) {
+                        try statement.bindNull(at: parameter(row))
+                    } else {
+                        try statement.bind(ints[row], at: parameter(row))
+                    }
                 }
-            } else {
-                value = SQLiteStorage.value(of: column, row: row)
+            default:
+                for row in rows {
+                    let value: SQLiteValue
+                    // Dates repeat (a partition holds one): each column keeps the last one formatted.
+                    if case .date(let days) = column.values, !column.isNull(row) {
+                        if let last = lastDate[c], last.day == days[row] {
+                            value = last.value
+                        } else {
+                            value = SQLiteStorage.value(of: column, row: row)
+                            lastDate[c] = (days[row], value)
+                        }
+                    } else {
+                        value = SQLiteStorage.value(of: column, row: row)
+                    }
+                    if let check = partitionCheck, check.column == c, value != check.value {
+                        throw ConnectorError("row \(firstRowNumber + row - rows.lowerBound) has \(schema[c].name) = "
+                                             + "\(value), outside the partition being replaced (\(check.value))")
+                    }
+                    try statement.bind(value, at: parameter(row))
+                }
             }
-            if let check = partitionCheck, check.column == c, value != check.value {
-                throw ConnectorError("row \(rowNumber) has \(schema[c].name) = \(value), outside "
-                                     + "the partition being replaced (\(check.value))")
-            }
-            try statement.bind(value, at: parameter)
         }
     }
 

@@ -116,10 +116,10 @@ public final class Runner {
 
     /// Writes every sink into its outcome; returns the error of the first sink (in spec order) that failed.
     ///
-    /// With more than one thread, sinks that share nothing are written concurrently: the warehouse
-    /// sinks one after the other on one connection, every file and alert sink on its own thread. Shared
-    /// nodes are still computed once (the others wait for them), and every output stays staged until
-    /// the commit, so the outputs and the report do not depend on the thread count.
+    /// With more than one thread, sinks that share nothing are written concurrently (at most one per
+    /// thread): the warehouse sinks one after the other on one connection, each file and alert sink
+    /// on its own. Shared nodes are still computed once (the others wait for them), and every output
+    /// stays staged until the commit, so the outputs and the report do not depend on the thread count.
     func writeSinks(into outcomes: [SinkOutcome]) -> Error? {
         let lanes = SinkLanes(pipeline.sinks)
         guard options.threads > 1, lanes.lanes.count > 1 else {
@@ -127,7 +127,7 @@ public final class Runner {
         }
         nonisolated(unsafe) let runner = self
         nonisolated(unsafe) let outcomes = outcomes
-        let failures = lanes.run { lane in runner.writeLane(lane, into: outcomes) }
+        let failures = lanes.run(threads: options.threads) { lane in runner.writeLane(lane, into: outcomes) }
         return failures.compactMap { $0 }.min { $0.sink < $1.sink }?.error
     }
 
