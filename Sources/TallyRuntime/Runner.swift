@@ -147,6 +147,8 @@ public final class Runner {
         return nil
     }
 
+    /// Writes one sink: files are staged (written and synced under temporary names), warehouse rows
+    /// loaded inside the run's open transaction.
     func write(_ sink: CompiledSink, into outcome: SinkOutcome) throws {
         let plan = planner.planSink(sink)
         switch sink.kind {
@@ -157,11 +159,13 @@ public final class Runner {
                 let out = try PartitionedCSVSink(base: resolve(path), date: pipeline.runDate, schema: sink.schema, options: csv)
                 outcome.staged.append(out)
                 try out.write(all: stream)
+                try out.prepare()
                 outcome.stats = (.init(name: sink.name, target: out.filePath, rows: out.rowsWritten, replaced: 0))
             } else {
                 let out = try CSVWriter(path: resolve(path), schema: sink.schema, options: csv)
                 outcome.staged.append(out)
                 try out.write(all: stream)
+                try out.prepare()
                 outcome.stats = (.init(name: sink.name, target: out.path, rows: out.rowsWritten, replaced: 0))
             }
         case .warehouse(let table, let mode):
@@ -182,6 +186,7 @@ public final class Runner {
                 let file = try AtomicFileWriter(path: resolve(output))
                 outcome.staged.append(file)
                 for line in lines { try file.write(line + "\n") }
+                try file.prepare()
                 outcome.stats = (.init(name: sink.name, target: resolve(output), rows: lines.count - 1, replaced: 0))
             } else {
                 outcome.stdoutLines = lines
@@ -221,8 +226,9 @@ public final class Runner {
         }
     }
 
+    /// Publishes the staged outputs (each sink flushed and synced its files when it finished writing,
+    /// on its own thread) after recording them in the journal and committing the warehouse.
     func commit() throws {
-        for output in staged { try output.prepare() }
         for output in staged {
             var isDir: ObjCBool = false
             if output.finalPath != output.stagedPath, FileManager.default.fileExists(atPath: output.finalPath, isDirectory: &isDir),
