@@ -3,10 +3,9 @@ import TallyCompiler
 /// The running state of one aggregate for every group, kept in typed buffers indexed by group id.
 ///
 /// Partial aggregation: the input may be split into partitions aggregated separately (each with
-/// its own `GroupTable` and accumulators) and merged in partition order with `merge`. The
-/// accumulator of partition 0 is made with `laterPartition: false` and receives the others; those
-/// of later partitions are made with `laterPartition: true`, which lets checked sums record what
-/// they need to decide overflow exactly as one pass over the whole input would.
+/// its own `GroupTable` and accumulators) and merged in partition order with `merge`: partition 0's
+/// accumulator receives the others. Sums are exact (an overflow is decided on the group's total),
+/// so every aggregate gives the value of one pass over the whole input.
 protocol Accumulator: AnyObject {
     /// Folds the rows of one batch into their groups. `groups[i]` is row `i`'s group id;
     /// `groupCount` is the number of groups known so far (ids are below it).
@@ -30,7 +29,7 @@ func mergesExactly(_ call: AggregateCall, argumentType: DataType?) -> Bool {
 }
 
 /// Builds the accumulator for an aggregate call over an argument of type `argumentType`.
-func makeAccumulator(_ call: AggregateCall, argumentType: DataType?, laterPartition: Bool = false) throws -> Accumulator {
+func makeAccumulator(_ call: AggregateCall, argumentType: DataType?) throws -> Accumulator {
     let result = call.type.type
     guard let argumentType else {
         guard call.function == .countStar else {
@@ -44,18 +43,16 @@ func makeAccumulator(_ call: AggregateCall, argumentType: DataType?, laterPartit
     case .countDistinct: return CountDistinctAccumulator(argumentType: argumentType)
     case .sum:
         switch argumentType {
-        case .int: return SumIntAccumulator(tracksPrefixes: laterPartition)
+        case .int: return SumIntAccumulator()
         case .decimal:
-            return DecimalSumAccumulator(inputScale: argumentType.scale, resultType: result, average: false,
-                                         tracksPrefixes: laterPartition)
+            return DecimalSumAccumulator(inputScale: argumentType.scale, resultType: result, average: false)
         case .double: return DoubleSumAccumulator(average: false)
         default: break
         }
     case .avg:
         switch argumentType {
         case .int, .decimal:
-            return DecimalSumAccumulator(inputScale: argumentType.scale, resultType: result, average: true,
-                                         tracksPrefixes: laterPartition)
+            return DecimalSumAccumulator(inputScale: argumentType.scale, resultType: result, average: true)
         case .double: return DoubleSumAccumulator(average: true)
         default: break
         }
@@ -219,40 +216,26 @@ final class CountDistinctAccumulator: Accumulator {
     }
 }
 
-/// `sum(int)`, checked: overflow is an error, never a wrap.
-///
-/// As a later partition's partial (`tracksPrefixes`), the running sum of each group is kept in
-/// 128 bits together with its largest and smallest value: a merge then knows whether the
-/// running sum of one pass (the earlier partitions' total plus each of these running sums)
-/// would have left the int range at some row, which is when one pass throws.
+/// `sum(int)`, exact: each group's sum is kept in 128 bits, so no intermediate sum overflows, and a
+/// total outside the int range is an error (never a wrap). The result does not depend on the order
+/// of the rows, so partials merge by adding. (128 bits overflow only past 2^64 rows of extreme
+/// values; that is checked too.)
 final class SumIntAccumulator: RecordAccumulator {
-    private let tracksPrefixes: Bool
-    /// The state: the sum (`Int64`), or with `tracksPrefixes` a `Wide`.
+    /// The state: the group's sum so far.
     private var store = GroupStates()
     private var field = 0
     private let seen = SeenFlags()
-    /// Running sum, its maximum and minimum (all start at 0).
-    private struct Wide {
-        var sum: Int128
-        var high: Int128
-        var low: Int128
-    }
     /// Sum of the touched states, stored so the reads are not optimized away.
     private var prefetchSink: Int64 = 0
 
-    init(tracksPrefixes: Bool) {
-        self.tracksPrefixes = tracksPrefixes
-        field = addField(to: store)
-    }
-
-    private func addField(to store: GroupStates) -> Int {
-        tracksPrefixes ? store.addField(initial: Wide(sum: 0, high: 0, low: 0)) : store.addField(initial: Int64(0))
+    init() {
+        field = store.addField(initial: Int128(0))
     }
 
     func bind(to store: GroupStates) {
         precondition(self.store.count == 0, "bound after the first update")
         self.store = store
-        field = addField(to: store)
+        field = store.addField(initial: Int128(0))
     }
 
     var canFail: Bool { true }
@@ -264,28 +247,6 @@ final class SumIntAccumulator: RecordAccumulator {
         let markRows = seen.prepare(groupCount: groupCount, inputHasNulls: validity != nil)
         let (base, stride, field) = (store.base, store.stride, self.field)
         var sink: Int64 = 0
-        defer { prefetchSink = sink }
-        if tracksPrefixes {
-            try input.values.ints.withUnsafeBufferPointer { vp in
-                try groups.withUnsafeBufferPointer { gp in
-                    for i in rows {
-                        if i + lookahead < rows.upperBound { sink &+= Int64(GroupStates.touch(base, stride, gp[i + lookahead])) }
-                        if let validity, !validity[i] { continue }
-                        let g = gp[i]
-                        let at = base + (g &* stride &+ field)
-                        var w = at.load(as: Wide.self)
-                        let (s, overflow) = w.sum.addingReportingOverflow(Int128(vp[i]))
-                        if overflow { throw EngineError.integerOverflow("`sum`") }
-                        w.sum = s
-                        if s > w.high { w.high = s }
-                        if s < w.low { w.low = s }
-                        at.storeBytes(of: w, as: Wide.self)
-                        if markRows { seen.mark(g) }
-                    }
-                }
-            }
-            return
-        }
         try input.values.ints.withUnsafeBufferPointer { vp in
             try groups.withUnsafeBufferPointer { gp in
                 for i in rows {
@@ -294,42 +255,28 @@ final class SumIntAccumulator: RecordAccumulator {
                     if let validity, !validity[i] { continue }
                     let g = gp[i]
                     let at = base + (g &* stride &+ field)
-                    let old = at.load(as: Int64.self)
-                    let (r, overflow) = old.addingReportingOverflow(vp[i])
-                    if overflow { throw EngineError(.integerOverflow, "integer overflow in `sum`: \(old) + \(vp[i])") }
-                    at.storeBytes(of: r, as: Int64.self)
+                    let (r, overflow) = at.load(as: Int128.self).addingReportingOverflow(Int128(vp[i]))
+                    if overflow { throw EngineError.integerOverflow("`sum`") }
+                    at.storeBytes(of: r, as: Int128.self)
                     if markRows { seen.mark(g) }
                 }
             }
         }
+        prefetchSink = sink
     }
 
-    private func sum(_ g: Int) -> Int64 { store.field(g, field).load(as: Int64.self) }
-    private func wide(_ g: Int) -> Wide { store.field(g, field).load(as: Wide.self) }
+    private func sum(_ g: Int) -> Int128 { store.field(g, field).load(as: Int128.self) }
 
     func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
         let o = try sameKind(other, as: SumIntAccumulator.self)
-        precondition(!tracksPrefixes, "partials merge into the first partition's accumulator")
         store.grow(to: groupCount)
         seen.grow(to: groupCount)
         o.seen.grow(to: o.store.count)
         for g in 0..<o.store.count where o.seen[g] {
             let target = groupMap[g]
-            let base = Int128(sum(target))
-            let total: Int128
-            if o.tracksPrefixes {
-                let w = o.wide(g)
-                guard base + w.high <= Int128(Int64.max), base + w.low >= Int128(Int64.min) else {
-                    throw EngineError(.integerOverflow, "integer overflow in `sum`: the running total \(base) plus the following values leaves the int range")
-                }
-                total = base + w.sum
-            } else {
-                total = base + Int128(o.sum(g))
-            }
-            guard let t = Int64(exactly: total) else {
-                throw EngineError(.integerOverflow, "integer overflow in `sum`: \(base) + \(total - base)")
-            }
-            store.field(target, field).storeBytes(of: t, as: Int64.self)
+            let (r, overflow) = sum(target).addingReportingOverflow(o.sum(g))
+            if overflow { throw EngineError.integerOverflow("`sum`") }
+            store.field(target, field).storeBytes(of: r, as: Int128.self)
             seen.mark(target)
         }
     }
@@ -338,12 +285,11 @@ final class SumIntAccumulator: RecordAccumulator {
         store.grow(to: groupCount)
         var sums = [Int64](repeating: 0, count: groupCount)
         for g in 0..<groupCount {
-            if tracksPrefixes {
-                guard let v = Int64(exactly: wide(g).sum) else { throw EngineError.integerOverflow("`sum`") }
-                sums[g] = v
-            } else {
-                sums[g] = sum(g)
+            let total = sum(g)
+            guard let v = Int64(exactly: total) else {
+                throw EngineError(.integerOverflow, "integer overflow in `sum`: a group's total is \(total), outside the int range")
             }
+            sums[g] = v
         }
         let validity = seen.validity(groupCount: groupCount)
         return Column(type: .int, values: .int(sums), validity: validity)

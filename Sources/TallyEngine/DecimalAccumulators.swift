@@ -1,27 +1,22 @@
 import TallyCompiler
 
-/// `sum` of decimals, and `avg` of ints and decimals: exact `Int128` sums checked against
-/// 38 digits. The average is rounded half away from zero to the result scale (or converted
+/// `sum` of decimals, and `avg` of ints and decimals: exact. Each group's sum is an `Int128` plus a
+/// count of the times it wrapped (`carries`, ±1 each), i.e. exactly `carries · 2^128 + sum`, so no
+/// intermediate sum overflows and the result does not depend on the order of the rows; the total
+/// must fit 38 digits. The average is rounded half away from zero to the result scale (or converted
 /// to double when the result type is double).
-///
-/// As a later partition's partial (`tracksPrefixes`), each group's running sum is checked only
-/// against the `Int128` range and its largest and smallest value are kept, so that a merge can
-/// tell whether one pass (earlier total plus each running sum) would have left 38 digits.
 final class DecimalSumAccumulator: Accumulator {
     private let inputScale: Int
     private let resultType: DataType
     private let average: Bool
-    private let tracksPrefixes: Bool
     private let sums = RawVec<Int128>(capacity: 1024)
+    private let carries = RawVec<Int64>(capacity: 1024)
     private let counts = RawVec<Int64>(capacity: 1024)
-    private let high = RawVec<Int128>(capacity: 16)
-    private let low = RawVec<Int128>(capacity: 16)
 
-    init(inputScale: Int, resultType: DataType, average: Bool, tracksPrefixes: Bool = false) {
+    init(inputScale: Int, resultType: DataType, average: Bool) {
         self.inputScale = inputScale
         self.resultType = resultType
         self.average = average
-        self.tracksPrefixes = tracksPrefixes
     }
 
     private var overflow: EngineError {
@@ -31,40 +26,31 @@ final class DecimalSumAccumulator: Accumulator {
 
     private func grow(to groupCount: Int) {
         sums.resize(to: groupCount, with: 0)
+        carries.resize(to: groupCount, with: 0)
         counts.resize(to: groupCount, with: 0)
-        if tracksPrefixes {
-            high.resize(to: groupCount, with: 0)
-            low.resize(to: groupCount, with: 0)
-        }
     }
 
     func update(groups: [Int], input: Column?, groupCount: Int) throws {
         grow(to: groupCount)
         guard let input else { return }
         switch input.values {
-        case .int(let values): try add(values, groups, input.validity) { Int128($0) }
-        case .decimal(let values): try add(values, groups, input.validity) { $0 }
+        case .int(let values): add(values, groups, input.validity) { Int128($0) }
+        case .decimal(let values): add(values, groups, input.validity) { $0 }
         default: throw EngineError.planMismatch("decimal sum over a \(input.type) column")
         }
     }
 
     @inline(__always)
-    private func add<T>(_ values: [T], _ groups: [Int], _ validity: Bitmap?, _ widen: (T) -> Int128) throws {
-        let (s, c, hi, lo) = (sums.base, counts.base, high.base, low.base)
-        let limit = DecimalMath.powersOfTen[DataType.maxPrecision]
-        try values.withUnsafeBufferPointer { vp in
-            try groups.withUnsafeBufferPointer { gp in
+    private func add<T>(_ values: [T], _ groups: [Int], _ validity: Bitmap?, _ widen: (T) -> Int128) {
+        let (s, k, c) = (sums.base, carries.base, counts.base)
+        values.withUnsafeBufferPointer { vp in
+            groups.withUnsafeBufferPointer { gp in
                 for i in gp.indices {
                     if let validity, !validity[i] { continue }
                     let g = gp[i]
-                    let (r, o) = s[g].addingReportingOverflow(widen(vp[i]))
-                    if tracksPrefixes {
-                        if o { throw overflow }
-                        if r > hi[g] { hi[g] = r }
-                        if r < lo[g] { lo[g] = r }
-                    } else if o || r >= limit || r <= -limit {
-                        throw overflow
-                    }
+                    let v = widen(vp[i])
+                    let (r, wrapped) = s[g].addingReportingOverflow(v)
+                    if wrapped { k[g] += v < 0 ? -1 : 1 }
                     s[g] = r
                     c[g] += 1
                 }
@@ -74,27 +60,29 @@ final class DecimalSumAccumulator: Accumulator {
 
     func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
         let o = try sameKind(other, as: DecimalSumAccumulator.self)
-        precondition(!tracksPrefixes, "partials merge into the first partition's accumulator")
         grow(to: groupCount)
         for g in 0..<o.sums.count where o.counts[g] > 0 {
             let t = groupMap[g]
-            let base = sums[t]
-            let extremes = o.tracksPrefixes ? [o.high[g], o.low[g], o.sums[g]] : [o.sums[g]]
-            for e in extremes {
-                let (r, overflowed) = base.addingReportingOverflow(e)
-                if overflowed || !DecimalMath.fits(r, precision: DataType.maxPrecision) { throw overflow }
-            }
-            sums[t] = base + o.sums[g]
+            let (r, wrapped) = sums[t].addingReportingOverflow(o.sums[g])
+            sums[t] = r
+            carries[t] += o.carries[g] + (wrapped ? (o.sums[g] < 0 ? -1 : 1) : 0)
             counts[t] += o.counts[g]
         }
+    }
+
+    /// Group `g`'s exact sum when it fits 38 digits.
+    private func total(_ g: Int) throws -> Int128 {
+        // A carry puts the sum at 2^127 or beyond in magnitude, past 38 digits.
+        guard carries[g] == 0, DecimalMath.fits(sums[g], precision: DataType.maxPrecision) else { throw overflow }
+        return sums[g]
     }
 
     func finish(groupCount: Int) throws -> Column {
         grow(to: groupCount)
         let validity = nullsWhereUnseen((0..<groupCount).map { counts[$0] > 0 })
         if case .double = resultType {
-            let values = (0..<groupCount).map { g in
-                counts[g] == 0 ? 0 : DecimalMath.toDouble(sums[g], scale: inputScale) / (average ? Double(counts[g]) : 1)
+            let values = try (0..<groupCount).map { g in
+                counts[g] == 0 ? 0 : DecimalMath.toDouble(try total(g), scale: inputScale) / (average ? Double(counts[g]) : 1)
             }
             return Column(type: .double, values: .double(values), validity: validity)
         }
@@ -103,9 +91,10 @@ final class DecimalSumAccumulator: Accumulator {
         }
         var values = [Int128](repeating: 0, count: groupCount)
         for g in 0..<groupCount where counts[g] > 0 {
+            let sum = try total(g)
             let r = average
-                ? DecimalMath.divide(sums[g], Int128(counts[g]), scalingBy: scale - inputScale)
-                : DecimalMath.rescale(sums[g], from: inputScale, to: scale)
+                ? DecimalMath.divide(sum, Int128(counts[g]), scalingBy: scale - inputScale)
+                : DecimalMath.rescale(sum, from: inputScale, to: scale)
             guard let r, DecimalMath.fits(r, precision: precision) else {
                 throw EngineError.decimalOverflow("`\(average ? "avg" : "sum")`", type: resultType)
             }

@@ -11,8 +11,8 @@ import TallyCompiler
 /// is aggregated on its own thread into a partial (its own group table and accumulators), and the
 /// partials are merged in partition order. The result is the one of a single pass over the
 /// partitions concatenated: groups in first-seen order, `first`/`any` the first non-null value,
-/// exact sums and counts, and an overflow wherever a single pass would overflow. When several
-/// partitions fail, the error of the first one (in partition order) is thrown.
+/// exact sums and counts (an overflow is decided on a group's total, whatever the row order). When
+/// several partitions fail, the error of the first one (in partition order) is thrown.
 public final class HashAggregateStream: BatchStream {
     private let inputs: [BatchStream]
     private let plan: HashAggregateExec
@@ -46,7 +46,7 @@ public final class HashAggregateStream: BatchStream {
     private func aggregate() throws -> Batch {
         let result: PartialAggregate
         if inputs.count == 1 {
-            result = try PartialAggregate(plan: plan, laterPartition: false)
+            result = try PartialAggregate(plan: plan)
             try result.consume(inputs[0])
         } else {
             result = try aggregateInParallel()
@@ -55,12 +55,12 @@ public final class HashAggregateStream: BatchStream {
     }
 
     private func aggregateInParallel() throws -> PartialAggregate {
-        let tasks = inputs.enumerated().map { PartitionTask(input: $1, index: $0) }
+        let tasks = inputs.map { PartitionTask(input: $0) }
         let plan = self.plan
         DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
             let task = tasks[i]
             task.result = Result {
-                let partial = try PartialAggregate(plan: plan, laterPartition: task.index > 0)
+                let partial = try PartialAggregate(plan: plan)
                 try partial.consume(task.input)
                 return partial
             }
@@ -82,12 +82,10 @@ public final class HashAggregateStream: BatchStream {
 /// returns. No two threads ever touch one task at the same time.
 private final class PartitionTask: @unchecked Sendable {
     let input: BatchStream
-    let index: Int
     var result: Result<PartialAggregate, Error>?
 
-    init(input: BatchStream, index: Int) {
+    init(input: BatchStream) {
         self.input = input
-        self.index = index
     }
 }
 
@@ -98,13 +96,12 @@ final class PartialAggregate {
     private let accumulators: [Accumulator]
     private let global: Bool
 
-    init(plan: HashAggregateExec, laterPartition: Bool) throws {
+    init(plan: HashAggregateExec) throws {
         self.plan = plan
         let inputSchema = plan.input.schema
         table = GroupTable(keyTypes: plan.groupKeys.map { inputSchema[$0].type })
         accumulators = try plan.aggregates.map { call in
-            try makeAccumulator(call, argumentType: call.argument.map { inputSchema[$0].type },
-                                laterPartition: laterPartition)
+            try makeAccumulator(call, argumentType: call.argument.map { inputSchema[$0].type })
         }
         global = plan.groupKeys.isEmpty
         // One state record per group for all accumulators that keep their state in records.

@@ -38,7 +38,7 @@ import TallyCompiler
         let data = [batch(ints(Int64.max - 1)), batch(ints(1, 1))]
         let error = engineError { try aggregate(schema(.int), keys: [], [call(.sum, 0, .int)], data) }
         #expect(error?.kind == .integerOverflow)
-        #expect(error?.message == "integer overflow in `sum`: 9223372036854775807 + 1")
+        #expect(error?.message == "integer overflow in `sum`: a group's total is 9223372036854775808, outside the int range")
     }
 
     @Test func decimalSumAndAverageAreExact() throws {

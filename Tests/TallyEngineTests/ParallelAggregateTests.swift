@@ -166,19 +166,41 @@ import TallyCompiler
         #expect(engineError { try PlanExecutor(threads: 2).run(plan, context: context) }?.kind == .decimalOverflow)
     }
 
-    @Test func sumThatOverflowsOnlyInOnePassOrderIsAnError() throws {
-        // One pass: max, then +1 overflows. Partition totals (max) and (1 - 1 = 0) would not.
-        let data = [batch(ints(Int64.max)), batch(ints(1, -1))]
+    @Test func sumsAreExactWhateverTheRowOrder() throws {
         let plan = Self.plan(keys: [], calls: [Self.call(.sum, 0, .int)], over: scan("t", schema(.int)))
-        let context = ClosureExecutionContext(scan: { _ in MaterializedStream(data) },
-                                              partitions: { _, _ in data.map { MaterializedStream([$0]) } })
-        #expect(engineError { try PlanExecutor().run(plan, context: context) }?.kind == .integerOverflow)
-        #expect(engineError { try PlanExecutor(threads: 2).run(plan, context: context) }?.kind == .integerOverflow)
-        // And the reverse: partial sums leave the range but one pass does not.
-        let ok = [batch(ints(-5)), batch(ints(Int64.max, 5))]
-        let okContext = ClosureExecutionContext(scan: { _ in MaterializedStream(ok) },
-                                                partitions: { _, _ in ok.map { MaterializedStream([$0]) } })
-        #expect(try PlanExecutor(threads: 2).run(plan, context: okContext).flatMap(\.rows) == [[.int(Int64.max)]])
+        func run(_ data: [Batch], threads: Int) throws -> [[Value]] {
+            let context = ClosureExecutionContext(scan: { _ in MaterializedStream(data) },
+                                                  partitions: { _, _ in data.map { MaterializedStream([$0]) } })
+            return try PlanExecutor(threads: threads).run(plan, context: context).flatMap(\.rows)
+        }
+        // Running sums leave the int range (max, then +1), the total does not: no error, one pass or two.
+        for data in [[batch(ints(Int64.max)), batch(ints(1, -1))], [batch(ints(-5)), batch(ints(Int64.max, 5))],
+                     [batch(ints(Int64.min, Int64.min)), batch(ints(Int64.max, Int64.max, 2))]] {
+            let expected = try run(data, threads: 1)
+            #expect(try run(data, threads: 2) == expected)
+            #expect(expected.count == 1)
+        }
+        #expect(try run([batch(ints(Int64.max)), batch(ints(1, -1))], threads: 1) == [[.int(Int64.max)]])
+        // A total outside the range is an error however the rows are split.
+        let over = [batch(ints(Int64.max, 1)), batch(ints(1, -1))]
+        #expect(engineError { try run(over, threads: 1) }?.kind == .integerOverflow)
+        #expect(engineError { try run(over, threads: 2) }?.kind == .integerOverflow)
+    }
+
+    @Test func decimalSumsAreExactWhateverTheRowOrder() throws {
+        let dec = DataType.decimal(precision: 38, scale: 0)
+        let big = Int128(99_999_999_999_999_999_999_999_999_999_999_999_999)  // 38 nines
+        // The Int128 sum wraps twice on the way up and twice on the way down; the total is `big`.
+        let values: [Int128] = [big, big, big, big, -big, -big, -big, big, -big]
+        let input = Schema([Field("x", dec)])
+        let plan = PhysicalPlan.hashAggregate(HashAggregateExec(
+            input: scan("t", input), groupKeys: [], aggregates: [Self.call(.sum, 0, dec)], schema: Schema([Field("s", dec)])))
+        let whole = [Batch(columns: [column(dec, values.map { .decimal($0, scale: 0) })], count: values.count)]
+        let parts = [whole[0].slice(0..<3), whole[0].slice(3..<values.count)]
+        let context = ClosureExecutionContext(scan: { _ in MaterializedStream(whole) },
+                                              partitions: { _, _ in parts.map { MaterializedStream([$0]) } })
+        #expect(try PlanExecutor().run(plan, context: context).flatMap(\.rows) == [[.decimal(big, scale: 0)]])
+        #expect(try PlanExecutor(threads: 2).run(plan, context: context).flatMap(\.rows) == [[.decimal(big, scale: 0)]])
     }
 
     @Test func filterAndProjectRunPerPartition() throws {
