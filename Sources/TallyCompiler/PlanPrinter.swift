@@ -38,7 +38,7 @@ public enum PlanPrinter {
             let keys = a.groupKeys.map { a.input.schema[$0].name }
             let calls = a.aggregates.map { "\($0.function.rawValue)(\($0.argument.map { a.input.schema[$0].name } ?? "*"))" }
             head = "HashAggregate by [\(keys.joined(separator: ", "))] compute [\(calls.joined(separator: ", "))]"
-        case .hashJoin(let j): head = "HashJoin \(j.kind.rawValue) build=right on " + zip(j.leftKeys, j.rightKeys).map { l, r in
+        case .hashJoin(let j): head = "HashJoin \(j.kind.rawValue) build=smaller on " + zip(j.leftKeys, j.rightKeys).map { l, r in
             "\(j.left.schema[l].name) = \(j.right.schema[r].name)" }.joined(separator: " and ")
         case .union(let u): head = "Union of \(u.inputs.count)"
         case .distinct(let d): head = "HashDistinct" + columnList(d.keys, d.input.schema)
