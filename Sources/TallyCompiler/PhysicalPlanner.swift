@@ -31,6 +31,15 @@ public struct PhysicalPlanner: Sendable {
     /// The plan whose output a sink writes.
     public func planSink(_ sink: CompiledSink) -> PhysicalPlan { sinkPlans[sink.name]! }
 
+    /// The sources `plan` reads, directly or through the shared nodes it refers to.
+    public func sourcesRead(by plan: PhysicalPlan) -> Set<String> {
+        switch plan {
+        case .scan(let s): [s.source]
+        case .node(let ref): sourcesRead(by: planShared(ref.name))
+        default: plan.inputs.reduce(into: Set<String>()) { $0.formUnion(sourcesRead(by: $1)) }
+        }
+    }
+
     /// Plans every sink and shared node. A first pass, consumers before what they read, gathers the
     /// columns consumers need of each shared node; the second prunes every plan with those decided,
     /// so projection pushdown reaches across shared nodes down to the scans.

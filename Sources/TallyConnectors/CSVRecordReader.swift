@@ -185,14 +185,8 @@ struct CSVRecordReader {
         fields.count = 0
         let b = base
         let n = end
-        var p = position
-        // Blank lines between records.
-        while p < n && (b[p] == Self.lf || b[p] == Self.cr) {
-            p &+= 1
-            if b[p &- 1] == Self.cr && p < n && b[p] == Self.lf { p &+= 1 }
-            line &+= 1
-        }
-        position = p
+        skipBlankLines()
+        let p = position
         guard p &+ 64 <= n else { return nextScalar(fields: &fields) }
         // A record starts outside quotes: continue the block when it holds `p`, else classify from `p`.
         if blockLoaded && p >= blockStart && p < blockStart &+ 64 {
@@ -293,29 +287,29 @@ struct CSVRecordReader {
         return nextScalar(fields: &fields)
     }
 
+    /// Moves past blank lines (LF, CRLF or a lone CR each), counting them.
+    @inline(__always)
+    private mutating func skipBlankLines() {
+        let b = base
+        var p = position
+        while p < end {
+            let c = b[p]
+            guard c == Self.lf || c == Self.cr else { break }
+            p &+= 1
+            if c == Self.cr && p < end && b[p] == Self.lf { p &+= 1 }
+            line &+= 1
+        }
+        position = p
+    }
+
     /// Reads the next record byte by byte and word by word (no blocks); nil at end of input.
     mutating func nextScalar(fields: inout CSVFieldBuffer) -> CSVRecord? {
         fields.count = 0
         let b = base
         let n = end
+        skipBlankLines()
         var p = position
-        // Blank lines between records.
-        while p < n {
-            let c = b[p]
-            if c == Self.lf {
-                p &+= 1
-            } else if c == Self.cr {
-                p &+= 1
-                if p < n && b[p] == Self.lf { p &+= 1 }
-            } else {
-                break
-            }
-            line &+= 1
-        }
-        guard p < n else {
-            position = p
-            return nil
-        }
+        guard p < n else { return nil }
         var record = CSVRecord(start: p, end: p, line: line)
         while true {
             if p < n && b[p] == quote {

@@ -6,7 +6,7 @@ import TallyEngine
 ///
 /// The file appears at `path` only on `commit()`, replacing any previous file atomically; until
 /// then the data goes to a temporary file next to it, which `abort()` removes.
-public final class CSVWriter: StagedOutput {
+public final class CSVWriter: StagedCSVOutput {
     public let path: String
     public let schema: Schema
     public let options: CSVOptions
@@ -60,6 +60,7 @@ public final class CSVWriter: StagedOutput {
     /// Makes the file visible at `path`.
     public func commit() throws { try file.commit() }
 
+    public var filePath: String { path }
     public var stagedPath: String { file.stagedPath }
     public var finalPath: String { path }
     public func prepare() throws { try file.prepare() }

@@ -13,7 +13,7 @@ import Darwin
 /// temporary name in `base`, then the old partition is renamed aside, the new one renamed into
 /// place and the old one deleted. Until `commit()` (and after `abort()` or any failure before it)
 /// the old partition is untouched. Hidden names start with `.` so globs such as `date=*` skip them.
-public final class PartitionedCSVSink: StagedOutput {
+public final class PartitionedCSVSink: StagedCSVOutput {
     /// The output folder holding one subfolder per partition.
     public let base: String
     /// The partition's folder: `base/<column>=YYYY-MM-DD`.

@@ -31,8 +31,9 @@ public final class SQLiteTableLoader {
     public private(set) var summary = LoadSummary(rowsDeleted: 0, rowsWritten: 0)
 
     private let connection: SQLiteConnection
-    /// One row per step, and `rowsPerStatement` rows per step.
+    /// Inserts one row per step.
     private let insert: SQLiteStatement
+    /// Inserts `rowsPerStatement` rows per step.
     private let bulkInsert: SQLiteStatement
     private let rowsPerStatement: Int
     /// For `replacePartition`: which column must hold which stored value.

@@ -1,4 +1,5 @@
 import Foundation
+import TallyEngine
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,6 +20,15 @@ public protocol StagedOutput: AnyObject {
     func publish() throws
     /// Discards the staged data; the previous output stays as it was.
     func abort()
+}
+
+/// A staged output that CSV rows are written to (a file, or one date's partition folder).
+public protocol StagedCSVOutput: StagedOutput {
+    /// The data file the rows end up in.
+    var filePath: String { get }
+    var rowsWritten: Int { get }
+    /// Writes every batch of `stream`.
+    func write(all stream: BatchStream) throws
 }
 
 /// The move that publishes staged data; also used to finish publishing after a crash.

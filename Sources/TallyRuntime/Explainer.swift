@@ -35,13 +35,8 @@ public struct Explainer {
 
     /// Sources whose path matches no file for this date: a run would fail on them.
     public var missingInputs: [CompiledSource] {
-        let used = Set(pipeline.sinks.flatMap { scans(planner.planSink($0)) } + planner.shared.flatMap { scans(planner.planShared($0)) })
+        let used = pipeline.sinks.reduce(into: Set<String>()) { $0.formUnion(planner.sourcesRead(by: planner.planSink($1))) }
         return pipeline.sources.filter { used.contains($0.name) && files[$0.name, default: []].isEmpty }
-    }
-
-    func scans(_ plan: PhysicalPlan) -> [String] {
-        if case .scan(let s) = plan { return [s.source] }
-        return plan.inputs.flatMap(scans)
     }
 
     public func render() -> String {

@@ -9,7 +9,8 @@ public struct RunOptions: Sendable {
     public var root: String
     /// Receives alert lines of alerts that go to standard output (after the run commits).
     public var stdout: @Sendable (String) -> Void
-    /// Threads for parallel scans and aggregation (the results do not depend on it).
+    /// Threads for parallel scans and aggregation, and for sinks written concurrently (the results do
+    /// not depend on it).
     public var threads: Int
 
     public init(root: String, threads: Int = RunOptions.defaultThreads, stdout: @escaping @Sendable (String) -> Void = { print($0) }) {
@@ -26,9 +27,10 @@ public struct RunOptions: Sendable {
 ///
 /// Every output is staged: files are written under temporary names, and all warehouse loads share one
 /// transaction. Only when every sink succeeded and the rejected rows are within `max_rejects` does the
-/// run commit; otherwise the previous outputs stay as they were. Committing syncs the staged files,
-/// records the moves in a journal, commits the warehouse transaction, then moves the files into
-/// place; a run killed between the last two steps is finished by the next run from the journal.
+/// run commit; otherwise the previous outputs stay as they were. Each file sink syncs its staged
+/// files when it finishes; committing records the moves in a journal, commits the warehouse
+/// transaction, then moves the files into place; a run killed between the last two steps is
+/// finished by the next run from the journal. Sinks are written as in `writeSinks`.
 public final class Runner {
     public let pipeline: CompiledPipeline
     public let options: RunOptions
@@ -90,6 +92,8 @@ public final class Runner {
         let start = Date()
         try journal.recover()
         removeLeftovers()
+        /// The sources the run has read as far as it went (all of them unless a sink failed).
+        var sourcesRead: Set<String>?
         do {
             let outcomes = pipeline.sinks.map { _ in SinkOutcome() }
             let failure = writeSinks(into: outcomes)
@@ -99,100 +103,26 @@ public final class Runner {
             for (sink, outcome) in zip(pipeline.sinks, outcomes) where outcome.alerts != nil {
                 report.alerts[sink.name] = outcome.alerts
             }
-            if let failure { throw failure }
+            if let failure {
+                // What one thread would have read before stopping: the sources of the sinks up to
+                // the failing one (others may have been read by sinks running alongside).
+                sourcesRead = pipeline.sinks[...failure.sink].reduce(into: Set<String>()) {
+                    $0.formUnion(planner.sourcesRead(by: planner.planSink($1)))
+                }
+                throw failure.error
+            }
             try checkRejects()
             try commit()
         } catch {
             abort()
-            report.sources = sources.stats()
-            try? writeRejects()
+            report.sources = sources.stats(of: sourcesRead)
+            try? writeRejects(of: sourcesRead)
             throw error
         }
         report.sources = sources.stats()
         try writeRejects()
         report.seconds = Date().timeIntervalSince(start)
         return report
-    }
-
-    /// Writes every sink into its outcome; returns the error of the first sink (in spec order) that failed.
-    ///
-    /// With more than one thread, sinks that share nothing are written concurrently (at most one per
-    /// thread): the warehouse sinks one after the other on one connection, each file and alert sink
-    /// on its own. Shared nodes are still computed once (the others wait for them), and every output
-    /// stays staged until the commit, so the outputs and the report do not depend on the thread count.
-    func writeSinks(into outcomes: [SinkOutcome]) -> Error? {
-        let lanes = SinkLanes(pipeline.sinks)
-        guard options.threads > 1, lanes.lanes.count > 1 else {
-            return writeLane(Array(pipeline.sinks.indices), into: outcomes)?.error
-        }
-        nonisolated(unsafe) let runner = self
-        nonisolated(unsafe) let outcomes = outcomes
-        let failures = lanes.run(threads: options.threads) { lane in runner.writeLane(lane, into: outcomes) }
-        return failures.compactMap { $0 }.min { $0.sink < $1.sink }?.error
-    }
-
-    /// Writes the sinks `lane` (indices into the spec's sinks) in order; stops at the first failure
-    /// and returns it.
-    func writeLane(_ lane: [Int], into outcomes: [SinkOutcome]) -> (sink: Int, error: Error)? {
-        for index in lane {
-            let sink = pipeline.sinks[index]
-            do {
-                try write(sink, into: outcomes[index])
-            } catch let error as RuntimeError {
-                return (index, error)
-            } catch {
-                return (index, RuntimeError("sink `\(sink.name)` (reading `\(sink.input)`): \(error)"))
-            }
-        }
-        return nil
-    }
-
-    /// Writes one sink: files are staged (written and synced under temporary names), warehouse rows
-    /// loaded inside the run's open transaction.
-    func write(_ sink: CompiledSink, into outcome: SinkOutcome) throws {
-        let plan = planner.planSink(sink)
-        switch sink.kind {
-        case .csv(let path, let partitioned, let delimiter):
-            let stream = try context.stream(plan)
-            let csv = CSVOptions(delimiter: delimiter)
-            if partitioned {
-                let out = try PartitionedCSVSink(base: resolve(path), date: pipeline.runDate, schema: sink.schema, options: csv)
-                outcome.staged.append(out)
-                try out.write(all: stream)
-                try out.prepare()
-                outcome.stats = (.init(name: sink.name, target: out.filePath, rows: out.rowsWritten, replaced: 0))
-            } else {
-                let out = try CSVWriter(path: resolve(path), schema: sink.schema, options: csv)
-                outcome.staged.append(out)
-                try out.write(all: stream)
-                try out.prepare()
-                outcome.stats = (.init(name: sink.name, target: out.path, rows: out.rowsWritten, replaced: 0))
-            }
-        case .warehouse(let table, let mode):
-            let db = try openWarehouse()
-            var primaryKey: [String]?
-            if case .merge(let keys) = mode { primaryKey = keys }
-            try db.ensureTable(table, schema: sink.schema, primaryKey: primaryKey)
-            let loader = try db.loader(table: table, schema: sink.schema, mode: mode)
-            try loader.write(all: try context.stream(plan))
-            let summary = try loader.finish()
-            outcome.stats = (.init(name: sink.name, target: "\(table) (\(mode))", rows: summary.rowsWritten, replaced: summary.rowsDeleted))
-        case .alert(let when, let severity, let message, let output):
-            let filtered = when.map { PhysicalPlan.filter(FilterExec(input: plan, predicate: $0)) } ?? plan
-            let lines = try AlertFormatter(sink: sink, severity: severity, message: message, runDate: pipeline.runDate)
-                .lines(try context.stream(filtered))
-            outcome.alerts = lines.count - 1
-            if let output {
-                let file = try AtomicFileWriter(path: resolve(output))
-                outcome.staged.append(file)
-                for line in lines { try file.write(line + "\n") }
-                try file.prepare()
-                outcome.stats = (.init(name: sink.name, target: resolve(output), rows: lines.count - 1, replaced: 0))
-            } else {
-                outcome.stdoutLines = lines
-                outcome.stats = (.init(name: sink.name, target: "stdout", rows: lines.count - 1, replaced: 0))
-            }
-        }
     }
 
     func openWarehouse() throws -> SQLiteWarehouse {
@@ -218,9 +148,10 @@ public final class Runner {
         }
     }
 
-    /// Publishes each source's rejected rows next to the run (kept even when the run fails).
-    func writeRejects() throws {
-        let paths = try sources.writeRejects()
+    /// Publishes the rejected rows of each source in `names` (nil: every source) next to the run
+    /// (kept even when the run fails).
+    func writeRejects(of names: Set<String>? = nil) throws {
+        let paths = try sources.writeRejects(of: names)
         for index in report.sources.indices {
             report.sources[index].rejectsFile = paths[report.sources[index].name]
         }

@@ -37,21 +37,22 @@ struct SinkLanes {
         lanes = (warehouse.isEmpty ? [] : [warehouse]) + others
     }
 
-    /// Runs `body` for every lane on `threads` threads that take the lanes in order, and returns the
-    /// results in lane order once all have finished.
+    /// Runs `body` for every lane on `threads` threads that take the lanes in order, and returns
+    /// once all have finished.
     ///
-    /// At most `threads` lanes run at once, so lanes do not take CPU from each other (a parallel
-    /// operator inside a lane uses its own threads). A lane waiting for a shared node another lane
-    /// computes keeps its thread; that cannot deadlock, since the lane computing it is running.
-    func run<T>(threads: Int, _ body: @escaping @Sendable ([Int]) -> T) -> [T] {
-        let results = lanes.map { _ in LaneResult<T>() }
+    /// At most `threads` lanes run at once. A parallel operator inside a lane (a partitioned
+    /// aggregate) uses `threads` threads of its own, so two lanes aggregating at the same time can
+    /// briefly run more threads than that; most lanes spend that time waiting for one shared node
+    /// another lane computes. A waiting lane keeps its thread; that cannot deadlock, since the lane
+    /// computing the node is running.
+    func run(threads: Int, _ body: @escaping @Sendable ([Int]) -> Void) {
         let queue = LaneQueue(count: lanes.count)
         let lanes = self.lanes
         let group = DispatchGroup()
         for _ in 0..<Swift.max(1, Swift.min(threads, lanes.count)) {
             group.enter()
             let thread = Thread {
-                while let index = queue.take() { results[index].value = body(lanes[index]) }
+                while let index = queue.take() { body(lanes[index]) }
                 group.leave()
             }
             // The engine's operators recurse over the plan; give lanes the main thread's stack size.
@@ -59,7 +60,6 @@ struct SinkLanes {
             thread.start()
         }
         group.wait()
-        return results.map { $0.value! }
     }
 }
 
@@ -80,7 +80,27 @@ private final class LaneQueue: @unchecked Sendable {
     }
 }
 
-/// The result of one lane: written by the thread that ran it, read after all threads have finished.
-private final class LaneResult<T>: @unchecked Sendable {
-    var value: T?
+/// A sink that failed: its index in the spec's sinks and the error.
+struct SinkFailure {
+    var sink: Int
+    var error: Error
+}
+
+/// The failure of the first sink in spec order among those that failed, shared by the lanes.
+final class FirstFailure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failure: SinkFailure?
+
+    var first: SinkFailure? { lock.withLock { failure } }
+
+    func record(_ new: SinkFailure) {
+        lock.withLock {
+            if failure.map({ new.sink < $0.sink }) ?? true { failure = new }
+        }
+    }
+
+    /// Whether a sink before `sink` (in spec order) has failed.
+    func precedes(_ sink: Int) -> Bool {
+        lock.withLock { failure.map { $0.sink < sink } ?? false }
+    }
 }

@@ -63,11 +63,11 @@ final class SourceReader: @unchecked Sendable {
         return parts
     }
 
-    /// Row accounting per scanned source.
-    func stats() -> [RunReport.SourceStats] {
+    /// Row accounting per scanned source, of the sources in `names` (nil: all).
+    func stats(of names: Set<String>? = nil) -> [RunReport.SourceStats] {
         let (files, scans) = lock.withLock { (self.files, self.scans) }
         return pipeline.sources.compactMap { source in
-            guard let list = scans[source.name] else { return nil }
+            guard names?.contains(source.name) ?? true, let list = scans[source.name] else { return nil }
             return RunReport.SourceStats(
                 name: source.name, files: files[source.name]?.count ?? 0,
                 bytes: list.reduce(0) { $0 + $1.bytesRead },
@@ -81,10 +81,11 @@ final class SourceReader: @unchecked Sendable {
         lock.withLock { scans[source] }?.lazy.compactMap(\.rejects.first).first
     }
 
-    /// Writes each source's rejected rows to its report; returns the reports' paths by source.
-    func writeRejects() throws -> [String: String] {
+    /// Writes the rejected rows of each source in `names` (nil: all) to its report; returns the
+    /// reports' paths by source.
+    func writeRejects(of names: Set<String>? = nil) throws -> [String: String] {
         var paths: [String: String] = [:]
-        for (source, list) in lock.withLock({ scans }) {
+        for (source, list) in lock.withLock({ scans }) where names?.contains(source) ?? true {
             let rows = list.flatMap { scan in scan.rejects.map { (source: source, row: $0) } }
             guard !rows.isEmpty else { continue }
             let path = rejectsPath(source)

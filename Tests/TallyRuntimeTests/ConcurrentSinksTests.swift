@@ -56,4 +56,50 @@ import TallyRuntime
         }
         #expect(!after.keys.contains { $0.contains(".tmp-") || $0.contains(".new-") }, "staging files left behind")
     }
+
+    /// After a sink fails, sinks later in spec order are not written, and the run reports and keeps
+    /// the rejected rows of the sources one thread would have read: the same files for any thread count.
+    @Test(arguments: [1, 2, 4])
+    func aFailedRunLeavesTheSameFilesForAnyThreadCount(threads: Int) throws {
+        let ws = try TestWorkspace()
+        // Enough rows for `b_file`, on another thread, to finish before the aggregate over `a` fails.
+        let rows = (0..<200_000).map { "k\($0 % 1000),1\n" }.joined()
+        try ws.write("a/date=2024-03-01/a.csv", "k,n\n" + rows + "x,9223372036854775807\nx,1\n")
+        try ws.write("b/date=2024-03-01/b.csv", "k,n\ny,1\ny,oops\n")
+        try ws.write("spec.yaml", """
+            version: 1
+            name: failing
+            max_rejects: 5
+            sources:
+              a:
+                path: a/date=${run_date}/a.csv
+                columns: {k: string, n: int}
+              b:
+                path: b/date=${run_date}/b.csv
+                columns: {k: string, n: int}
+            transforms:
+              totals:
+                from: a
+                steps:
+                  - aggregate:
+                      group_by: [k]
+                      measures:
+                        total: sum(n)
+            sinks:
+              totals_file:
+                type: csv
+                from: totals
+                path: out/totals.csv
+              b_file:
+                type: csv
+                from: b
+                path: out/b.csv
+
+            """)
+        #expect { try ws.run(ws.path("spec.yaml"), date: "2024-03-01", threads: threads) } throws: { error in
+            "\(error)".hasPrefix("sink `totals_file`") && "\(error)".contains("overflow")
+        }
+        let written = try ws.snapshot().keys.filter { !["a/", "b/", "spec.yaml"].contains(where: $0.hasPrefix) }
+        #expect(written.isEmpty, "left behind: \(written.sorted())")
+    }
 }

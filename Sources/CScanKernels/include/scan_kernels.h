@@ -5,7 +5,8 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-#elif defined(__ARM_NEON)
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+#define TALLY_SCAN_NEON 1
 #include <arm_neon.h>
 #endif
 
@@ -17,7 +18,7 @@ typedef struct {
     uint64_t quotes;
 } tally_csv_block;
 
-#if defined(__ARM_NEON)
+#if defined(TALLY_SCAN_NEON)
 /// One bit per byte of a NEON comparison result (0x00 or 0xFF bytes).
 static inline __attribute__((always_inline)) uint64_t tally_neon_bits(uint8x16_t m) {
     static const uint8_t weights[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
@@ -40,7 +41,7 @@ tally_csv_block tally_csv_classify64(const uint8_t *p, uint8_t delimiter, uint8_
         block.structural |= (uint64_t)(uint32_t)_mm_movemask_epi8(s) << (16 * i);
         block.quotes |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q)) << (16 * i);
     }
-#elif defined(__ARM_NEON)
+#elif defined(TALLY_SCAN_NEON)
     const uint8x16_t d = vdupq_n_u8(delimiter), q = vdupq_n_u8(quote);
     const uint8x16_t lf = vdupq_n_u8('\n'), cr = vdupq_n_u8('\r');
     for (int i = 0; i < 4; i++) {

@@ -1,0 +1,84 @@
+import TallyCompiler
+import TallyConnectors
+import TallyEngine
+
+extension Runner {
+    /// Writes every sink into its outcome; returns the error of the first sink (in spec order) that failed.
+    ///
+    /// With more than one thread, sinks that share nothing are written concurrently (at most one per
+    /// thread): the warehouse sinks one after the other on one connection, each file and alert sink
+    /// on its own. Shared nodes are still computed once (the others wait for them), and every output
+    /// stays staged until the commit, so the outputs and the report do not depend on the thread count.
+    func writeSinks(into outcomes: [SinkOutcome]) -> SinkFailure? {
+        let lanes = SinkLanes(pipeline.sinks)
+        let failures = FirstFailure()
+        guard options.threads > 1, lanes.lanes.count > 1 else {
+            writeLane(Array(pipeline.sinks.indices), into: outcomes, failures: failures)
+            return failures.first
+        }
+        nonisolated(unsafe) let runner = self
+        nonisolated(unsafe) let outcomes = outcomes
+        lanes.run(threads: options.threads) { lane in runner.writeLane(lane, into: outcomes, failures: failures) }
+        return failures.first
+    }
+
+    /// Writes the sinks `lane` (indices into the spec's sinks) in order, up to the first failure,
+    /// which goes to `failures`. Sinks after a failure already recorded (in spec order) are skipped:
+    /// one thread would never have reached them.
+    func writeLane(_ lane: [Int], into outcomes: [SinkOutcome], failures: FirstFailure) {
+        for index in lane {
+            if failures.precedes(index) { return }
+            let sink = pipeline.sinks[index]
+            do {
+                try write(sink, into: outcomes[index])
+            } catch let error as RuntimeError {
+                return failures.record(SinkFailure(sink: index, error: error))
+            } catch {
+                return failures.record(SinkFailure(sink: index, error: RuntimeError(
+                    "sink `\(sink.name)` (reading `\(sink.input)`): \(error)")))
+            }
+        }
+    }
+
+    /// Writes one sink: files are staged (written and synced under temporary names), warehouse rows
+    /// loaded inside the run's open transaction.
+    func write(_ sink: CompiledSink, into outcome: SinkOutcome) throws {
+        let plan = planner.planSink(sink)
+        switch sink.kind {
+        case .csv(let path, let partitioned, let delimiter):
+            let stream = try context.stream(plan)
+            let csv = CSVOptions(delimiter: delimiter)
+            let out: any StagedCSVOutput = partitioned
+                ? try PartitionedCSVSink(base: resolve(path), date: pipeline.runDate, schema: sink.schema, options: csv)
+                : try CSVWriter(path: resolve(path), schema: sink.schema, options: csv)
+            outcome.staged.append(out)
+            try out.write(all: stream)
+            try out.prepare()
+            outcome.stats = .init(name: sink.name, target: out.filePath, rows: out.rowsWritten, replaced: 0)
+        case .warehouse(let table, let mode):
+            let db = try openWarehouse()
+            var primaryKey: [String]?
+            if case .merge(let keys) = mode { primaryKey = keys }
+            try db.ensureTable(table, schema: sink.schema, primaryKey: primaryKey)
+            let loader = try db.loader(table: table, schema: sink.schema, mode: mode)
+            try loader.write(all: try context.stream(plan))
+            let summary = try loader.finish()
+            outcome.stats = .init(name: sink.name, target: "\(table) (\(mode))", rows: summary.rowsWritten, replaced: summary.rowsDeleted)
+        case .alert(let when, let severity, let message, let output):
+            let filtered = when.map { PhysicalPlan.filter(FilterExec(input: plan, predicate: $0)) } ?? plan
+            let lines = try AlertFormatter(sink: sink, severity: severity, message: message, runDate: pipeline.runDate)
+                .lines(try context.stream(filtered))
+            outcome.alerts = lines.count - 1
+            if let output {
+                let file = try AtomicFileWriter(path: resolve(output))
+                outcome.staged.append(file)
+                for line in lines { try file.write(line + "\n") }
+                try file.prepare()
+                outcome.stats = .init(name: sink.name, target: resolve(output), rows: lines.count - 1, replaced: 0)
+            } else {
+                outcome.stdoutLines = lines
+                outcome.stats = .init(name: sink.name, target: "stdout", rows: lines.count - 1, replaced: 0)
+            }
+        }
+    }
+}
