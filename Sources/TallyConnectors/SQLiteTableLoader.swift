@@ -61,6 +61,7 @@ public final class SQLiteTableLoader {
         var deleteSQL: String?
         var deleteValue: SQLiteValue?
         var check: (Int, SQLiteValue)?
+        var indexSQL: String?
 
         switch mode {
         case .replace:
@@ -75,6 +76,9 @@ public final class SQLiteTableLoader {
             deleteSQL = "DELETE FROM \(quotedTable) WHERE \(names[c]) IS ?1"
             deleteValue = stored
             check = (c, stored)
+            // The partition's rows are found through an index, not by reading every date's rows.
+            let index = try SQLiteWarehouse.quoted("\(table)__\(column)", kind: "index")
+            indexSQL = "CREATE INDEX IF NOT EXISTS \(index) ON \(quotedTable) (\(names[c]))"
         case .merge(let keys):
             guard !keys.isEmpty else { throw ConnectorError("merge into `\(table)` needs at least one key column") }
             var keyColumns: [Int] = []
@@ -94,6 +98,7 @@ public final class SQLiteTableLoader {
 
         try connection.execute("SAVEPOINT \(Self.savepoint)")
         do {
+            if let indexSQL { try connection.execute(indexSQL) }
             insert = try connection.prepare(head + values(rows: 1) + tail)
             bulkInsert = try connection.prepare(head + values(rows: perStatement) + tail)
             if let deleteSQL {

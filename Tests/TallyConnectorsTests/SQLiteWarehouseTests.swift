@@ -113,6 +113,9 @@ import TallyEngine
         let summary = try wh.load([batch(day: day, [("C", nil, 300)])], table: "stock", schema: schema,
                                   mode: .replacePartition(column: "business_date", value: .date(day)))
         #expect(summary == LoadSummary(rowsDeleted: 2, rowsWritten: 1))
+        // The delete finds the partition through the index on the partition column.
+        let plan = try wh.rows("EXPLAIN QUERY PLAN DELETE FROM stock WHERE business_date IS '2024-01-01'")
+        #expect(plan.contains { $0.contains(.text("SEARCH stock USING INDEX stock__business_date (business_date=?)")) })
         #expect(try skuQtyAmount(wh) == [
             [.text("2024-01-01"), .text("C"), .null, .text("3.00")],
             [.text("2024-01-02"), .text("A"), .integer(5), .text("5.00")],
