@@ -92,7 +92,7 @@ public final class Runner {
         let start = Date()
         try journal.recover()
         removeLeftovers()
-        /// The sources the run has read as far as it went (all of them unless a sink failed).
+        // The sources the run has read as far as it went (all of them unless a sink failed).
         var sourcesRead: Set<String>?
         do {
             let outcomes = pipeline.sinks.map { _ in SinkOutcome() }
