@@ -30,7 +30,8 @@ public struct RunOptions: Sendable {
 /// run commit; otherwise the previous outputs stay as they were. Each file sink syncs its staged
 /// files when it finishes; committing records the moves in a journal, commits the warehouse
 /// transaction, then moves the files into place; a run killed between the last two steps is
-/// finished by the next run from the journal. Sinks are written as in `writeSinks`.
+/// finished by the next run from the journal. Sinks are written as in `writeSinks`. Runs of one
+/// pipeline on one data root exclude each other (`RunLock`).
 public final class Runner {
     public let pipeline: CompiledPipeline
     public let options: RunOptions
@@ -90,6 +91,8 @@ public final class Runner {
 
     public func run() throws -> RunReport {
         let start = Date()
+        let lock = try RunLock(root: options.root, pipeline: pipeline.name)
+        defer { lock.release() }
         try journal.recover()
         removeLeftovers()
         // The sources the run has read as far as it went (all of them unless a sink failed).

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import TallyRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The run's commit protocol: stage, journal, commit the warehouse, publish; recovery after a crash.
 @Suite struct CommitTests {
@@ -42,5 +45,28 @@ import TallyRuntime
         try ws.run(date: "2024-03-01")
         let leftovers = try ws.snapshot().keys.filter { $0.contains(".tmp-") || $0.contains(".new-") || $0.contains(".old-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    /// A run of the pipeline in progress on the root (here: its lock held) stops a second one before
+    /// it touches anything; once the lock is free, the run goes ahead.
+    @Test func aSecondRunOnTheSameRootStopsAtOnce() throws {
+        let ws = try TestWorkspace(fixture: "retail_small")
+        try ws.run(date: "2024-03-01")
+        let before = try ws.snapshot()
+        try ws.write("alerts/date=2024-03-01/.discrepancies.jsonl.tmp-inflight", "being written")
+        let fd = open(ws.path(".tally/lock/retail_inventory_reconciliation.lock"), O_RDWR)
+        #expect(fd >= 0)
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        #expect { try ws.run(date: "2024-03-01") } throws: { error in
+            "\(error)".contains("another run of pipeline `retail_inventory_reconciliation` is in progress")
+        }
+        // The other run's staging file is left alone, and nothing else changed.
+        #expect(try ws.read("alerts/date=2024-03-01/.discrepancies.jsonl.tmp-inflight") == "being written")
+        let after = try ws.snapshot()
+        for (path, data) in before { #expect(after[path] == data, "\(path) changed") }
+        flock(fd, LOCK_UN)
+        close(fd)
+        try ws.run(date: "2024-03-01")
+        #expect(!FileManager.default.fileExists(atPath: ws.path("alerts/date=2024-03-01/.discrepancies.jsonl.tmp-inflight")))
     }
 }
