@@ -3,12 +3,14 @@ import TallyConnectors
 import TallyEngine
 
 extension Runner {
-    /// Writes every sink into its outcome; returns the error of the first sink (in spec order) that failed.
+    /// Writes every sink into its outcome; returns the failure of the first sink (in spec order) that
+    /// failed, if any.
     ///
     /// With more than one thread, sinks that share nothing are written concurrently (at most one per
     /// thread): the warehouse sinks one after the other on one connection, each file and alert sink
-    /// on its own. Shared nodes are still computed once (the others wait for them), and every output
-    /// stays staged until the commit, so the outputs and the report do not depend on the thread count.
+    /// on its own. Shared nodes are still computed once (the others wait for them), every output
+    /// stays staged until the commit, and sinks after a failed one are not started, so the outputs,
+    /// the report and the error do not depend on the thread count.
     func writeSinks(into outcomes: [SinkOutcome]) -> SinkFailure? {
         let lanes = SinkLanes(pipeline.sinks)
         let failures = FirstFailure()
