@@ -311,10 +311,24 @@ extension RecordAccumulator {
 /// `p ..< end` may be read).
 @inline(__always)
 func loadPrefix32(_ p: UnsafePointer<UInt8>?, _ n: Int, end: UnsafePointer<UInt8>?) -> (UInt64, UInt64, UInt64, UInt64) {
+    if let p, let end, end - p >= 32 {
+        // Four loads, each masked to the bytes that belong to the string (no branch on its length).
+        let raw = UnsafeRawPointer(p)
+        return (raw.loadUnaligned(as: UInt64.self) & lowBytes(n),
+                raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & lowBytes(n &- 8),
+                raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) & lowBytes(n &- 16),
+                raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self) & lowBytes(n &- 24))
+    }
     let (w0, w1) = loadPrefix(p, n, end: end)
     if n <= 16 { return (w0, w1, 0, 0) }
     let (w2, w3) = loadPrefix(p! + 16, n - 16, end: end)
     return (w0, w1, w2, w3)
+}
+
+/// A mask of the low `k` bytes of a word: none for `k <= 0`, all for `k >= 8`.
+@inline(__always)
+func lowBytes(_ k: Int) -> UInt64 {
+    k >= 8 ? .max : (k <= 0 ? 0 : (1 &<< UInt64(8 &* k)) &- 1)
 }
 
 /// Byte order of two strings given their `loadPrefix32` words and lengths: -1, 0 or 1. The bytes
