@@ -264,11 +264,19 @@ enum FieldParsers {
 
     @inline(never)
     static func isValidUTF8Slow(_ b: FieldBytes, from start: Int) -> Bool {
+        guard let p = b.baseAddress else { return true }
         var i = start
         let n = b.count
         while i < n {
-            let c = b[i]
-            if c < 0x80 { i += 1; continue }
+            let c = p[i]
+            if c < 0x80 {
+                i &+= 1
+                // The ASCII run up to the next multi-byte character, a word at a time.
+                while i &+ 8 <= n && UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i &+= 8
+                }
+                continue
+            }
             let len: Int
             var lo: UInt8 = 0x80
             var hi: UInt8 = 0xBF
@@ -282,9 +290,13 @@ enum FieldParsers {
             case 0xF4: len = 4; hi = 0x8F
             default: return false
             }
-            guard i + len <= n, b[i + 1] >= lo, b[i + 1] <= hi else { return false }
-            for k in 2..<len where b[i + k] < 0x80 || b[i + k] > 0xBF { return false }
-            i += len
+            guard i &+ len <= n, p[i &+ 1] >= lo, p[i &+ 1] <= hi else { return false }
+            var k = 2
+            while k < len {
+                guard p[i &+ k] & 0xC0 == 0x80 else { return false }
+                k &+= 1
+            }
+            i &+= len
         }
         return true
     }

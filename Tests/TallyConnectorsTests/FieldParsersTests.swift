@@ -48,3 +48,26 @@ import TallyCompiler
         #expect(refused)
     }
 }
+
+/// The CSV scan's UTF-8 check against the standard library's, on valid and broken text.
+@Suite struct UTF8ValidationTests {
+    @Test(arguments: 0..<20)
+    func agreesWithTheStandardLibrary(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        // Pieces: ASCII runs, every sequence length, and the edges that make a sequence invalid
+        // (overlong, surrogates, past U+10FFFF, lone or missing continuation bytes).
+        let pieces: [[UInt8]] = [
+            Array("plain ascii text ".utf8), Array("é".utf8), Array("€".utf8), Array("𝄞".utf8), Array("Crème brûlée".utf8),
+            [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xE0, 0xA0, 0x80], [0xED, 0xA0, 0x80], [0xED, 0x9F, 0xBF],
+            [0xF0, 0x8F, 0xBF, 0xBF], [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80],
+            [0xF5, 0x80, 0x80, 0x80], [0x80], [0xBF], [0xC3], [0xE2, 0x82], [0xF0, 0x9D, 0x84], [0xFF], [0x00],
+        ]
+        for _ in 0..<300 {
+            var bytes: [UInt8] = []
+            for _ in 0..<rng.int(in: 0...6) { bytes += pieces[rng.below(pieces.count)] }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            let actual = bytes.withUnsafeBufferPointer { FieldParsers.isValidUTF8($0) }
+            #expect(actual == expected, "\(bytes)")
+        }
+    }
+}
