@@ -106,7 +106,7 @@ struct CSVRecordReader {
     private var blockLoaded = false
     /// Delimiters and line ends outside quotes, at or after the reading position.
     private var structural: UInt64 = 0
-    /// Every quote of the block.
+    /// The quotes of the block at or after the reading position.
     private var quotes: UInt64 = 0
     /// All ones when the block ends inside a quoted field.
     private var quoteCarry: UInt64 = 0
@@ -190,7 +190,9 @@ struct CSVRecordReader {
         guard p &+ 64 <= n else { return nextScalar(fields: &fields) }
         // A record starts outside quotes: continue the block when it holds `p`, else classify from `p`.
         if blockLoaded && p >= blockStart && p < blockStart &+ 64 {
-            structural &= ~0 << UInt64(p &- blockStart)
+            let kept: UInt64 = ~0 << UInt64(p &- blockStart)
+            structural &= kept
+            quotes &= kept
         } else {
             load(at: p, carry: 0)
         }
@@ -201,11 +203,11 @@ struct CSVRecordReader {
             let q: Int
             if fieldStart < n && b[fieldStart] == quote {
                 let after = readQuoted(from: fieldStart, fields: &fields, record: &record)
-                guard record.problemKind == .none, let s = nextStructural(after: fieldStart, quotesAllowed: true),
+                guard record.problemKind == .none, let s = nextStructural(quotesAllowed: true),
                       s == after else { return retryScalar(record, line: startLine, fields: &fields) }
                 q = s
             } else {
-                guard let s = nextStructural(after: fieldStart, quotesAllowed: false) else {
+                guard let s = nextStructural(quotesAllowed: false) else {
                     return retryScalar(record, line: startLine, fields: &fields)
                 }
                 q = s
@@ -246,34 +248,32 @@ struct CSVRecordReader {
         quoteCarry = UInt64(bitPattern: Int64(bitPattern: inside) >> 63)
     }
 
-    /// The position of the next delimiter or line end outside quotes after field start `from`, taken
-    /// off the block. Nil when it lies in the last 64 bytes of the input or, unless `quotesAllowed`,
-    /// when a quote comes first (the block's idea of what is quoted could then be wrong).
+    /// The position of the next delimiter or line end outside quotes, taken off the block with the
+    /// quotes before it (the current field's). Nil when it lies in the last 64 bytes of the input or,
+    /// unless `quotesAllowed`, when the field holds a quote (the block's idea of what is quoted could
+    /// then be wrong).
     @inline(__always)
-    private mutating func nextStructural(after from: Int, quotesAllowed: Bool) -> Int? {
-        guard structural != 0 else { return nextStructuralInNextBlocks(after: from, quotesAllowed: quotesAllowed) }
+    private mutating func nextStructural(quotesAllowed: Bool) -> Int? {
+        guard structural != 0 else { return nextStructuralInNextBlocks(quotesAllowed: quotesAllowed) }
         let offset = structural.trailingZeroBitCount
-        if !quotesAllowed && quotes & Self.bits(from: from &- blockStart) & ~(~0 << UInt64(offset)) != 0 { return nil }
+        let kept: UInt64 = ~0 << UInt64(offset)
+        if !quotesAllowed && quotes & ~kept != 0 { return nil }
         structural &= structural &- 1
+        quotes &= kept
         return blockStart &+ offset
     }
 
     /// `nextStructural` when the current block has no structural bit left: classifies the next blocks.
     @inline(never)
-    private mutating func nextStructuralInNextBlocks(after from: Int, quotesAllowed: Bool) -> Int? {
+    private mutating func nextStructuralInNextBlocks(quotesAllowed: Bool) -> Int? {
         while structural == 0 {
-            if !quotesAllowed && quotes & Self.bits(from: from &- blockStart) != 0 { return nil }
+            // Every quote left in the block is the current field's.
+            if !quotesAllowed && quotes != 0 { return nil }
             let next = blockStart &+ 64
             guard next &+ 64 <= end else { return nil }
             load(at: next, carry: quoteCarry)
         }
-        return nextStructural(after: from, quotesAllowed: quotesAllowed)
-    }
-
-    /// Bits `offset...63` (all 64 when `offset` is negative).
-    @inline(__always)
-    private static func bits(from offset: Int) -> UInt64 {
-        offset <= 0 ? ~0 : ~0 << UInt64(offset)
+        return nextStructural(quotesAllowed: quotesAllowed)
     }
 
     /// Reads the record that starts at `record.start` again with the scalar path.
