@@ -172,7 +172,10 @@ final class GroupTable {
                         hashes[i] = h
                         sink &+= table[Int(truncatingIfNeeded: h) & tableMask].head
                     }
-                    // Pass 2: probe.
+                    // Pass 2: probe. The table's slots, mask and key bytes are held in locals (reading
+                    // the properties in the loop costs an exclusivity check each) and reloaded after an
+                    // insert, which may grow them.
+                    var (slots, slotMask, keys) = (stringSlots, mask, keyArena.base)
                     for i in 0..<n {
                         if let validity, !validity[i] {
                             if !skippingNulls { out[i] = nullGroupId(inserting: inserting) }
@@ -184,19 +187,22 @@ final class GroupTable {
                         let h = hashes[i]
                         let (w0, w1) = loadPrefix(p, len, end: end)
                         let tag = h >> 32
-                        var slot = Self.homeOfString(h, mask)
+                        var slot = Self.homeOfString(h, slotMask)
                         while true {
-                            let e = stringSlots[slot]
+                            let e = slots[slot]
                             if e.head == 0 {
-                                if inserting { out[i] = addString(p, len, hash: h, prefix: (w0, w1), slot: slot) }
+                                if inserting {
+                                    out[i] = addString(p, len, hash: h, prefix: (w0, w1), slot: slot)
+                                    (slots, slotMask, keys) = (stringSlots, mask, keyArena.base)
+                                }
                                 break
                             }
                             if e.head >> 32 == tag && e.w0 == w0 && e.w1 == w1 && Int(e.lenOffset >> 32) == len
-                                && (len <= 16 || equalBytes(keyArena.base + Int(e.lenOffset & 0xFFFF_FFFF) + 16, p! + 16, len - 16)) {
+                                && (len <= 16 || equalBytes(keys + Int(e.lenOffset & 0xFFFF_FFFF) + 16, p! + 16, len - 16)) {
                                 out[i] = Int(truncatingIfNeeded: e.head & 0xFFFF_FFFF) - 1
                                 break
                             }
-                            slot = (slot + 1) & mask
+                            slot = (slot + 1) & slotMask
                         }
                     }
                 }
