@@ -238,12 +238,13 @@ final class GroupTable {
         v.withUnsafeBufferPointer { values in
             ids.withUnsafeMutableBufferPointer { out in
                 // Hashes and a read of each row's slot (see `lookupStrings`), then the probes.
-                let (table, tableMask) = (slots, mask)
+                var (table, tableMask, keys) = (slots, mask, keyInts.base)
                 for i in 0..<n {
                     let h = mix64(UInt64(bitPattern: values[i]) ^ 0x243F_6A88_85A3_08D3)
                     hashes[i] = h
                     sink &+= table[Int(truncatingIfNeeded: h) & tableMask]
                 }
+                // The table is held in locals as in `lookupStrings`, reloaded after an insert.
                 for i in 0..<n {
                     if let validity, !validity[i] {
                         if !skippingNulls { out[i] = nullGroupId(inserting: inserting) }
@@ -252,24 +253,25 @@ final class GroupTable {
                     let x = values[i]
                     let h = hashes[i]
                     let tag = h >> 32
-                    var slot = Int(truncatingIfNeeded: h) & mask
+                    var slot = Int(truncatingIfNeeded: h) & tableMask
                     while true {
-                        let e = slots[slot]
+                        let e = table[slot]
                         if e == 0 {
                             if inserting {
                                 keyInts.append(x)
                                 out[i] = addGroup(hash: h, slot: slot)
+                                (table, tableMask, keys) = (slots, mask, keyInts.base)
                             }
                             break
                         }
                         if e >> 32 == tag {
                             let g = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
-                            if keyInts[g] == x {
+                            if keys[g] == x {
                                 out[i] = g
                                 break
                             }
                         }
-                        slot = (slot + 1) & mask
+                        slot = (slot + 1) & tableMask
                     }
                 }
             }

@@ -123,4 +123,19 @@ import TallyCompiler
         #expect(result.reduce(0) { total, row in if case .int(let c) = row[2] { total + Int(c) } else { total } } == n)
         #expect(result[0] == [.int(0), .string("k0"), .int(8)])
     }
+
+    /// Single int and string keys, each seen three times in one batch while the table grows from
+    /// its first size: every group is found again after the growths and counted once per row.
+    @Test(arguments: [DataType.int, .string])
+    func singleKeysWhileTheTableGrowsWithinABatch(type: DataType) throws {
+        let keys = 20_000
+        let rows = (0..<(3 * keys)).map { i -> Value in
+            let k = (i * 7919) % keys  // every key three times, spread out
+            return type == .int ? .int(Int64(k) * 1_000_003) : .string("key-\(k)-" + String(repeating: "x", count: k % 30))
+        }
+        let result = try aggregate(schema(type), keys: [0], [call(.countStar, nil, .int)], [batch(column(type, rows))])
+        #expect(result.count == keys)
+        #expect(result.allSatisfy { $0[1] == .int(3) })
+        #expect(result.map { $0[0] } == Array(rows.prefix(keys)))  // first-seen order
+    }
 }
