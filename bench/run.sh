@@ -72,7 +72,8 @@ if [[ ! -x /usr/bin/time ]]; then
   fi
   [[ -x /usr/bin/time ]] || die "needs GNU time at /usr/bin/time (apt-get install -y time)"
 fi
-/usr/bin/time -v true 2>&1 | grep -q "Maximum resident set size" || die "/usr/bin/time is not GNU time (-v)"
+# (No `| grep -q` here: with pipefail, grep's early exit can fail the pipe through SIGPIPE.)
+[[ "$(/usr/bin/time -v true 2>&1)" == *"Maximum resident set size"* ]] || die "/usr/bin/time is not GNU time (-v)"
 
 # --- build --------------------------------------------------------------------------------------
 # Other work may edit Sources/ during the build ("modified during the build"): retry a few times.
