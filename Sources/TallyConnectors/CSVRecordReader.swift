@@ -141,39 +141,32 @@ struct CSVRecordReader {
         return (x &- ones) & ~x & highs
     }
 
-    /// The first delimiter, CR or LF at or after `p`, or `end`.
+    /// The first delimiter, CR or LF at or after `start`, or `end`.
     @inline(__always)
     private func skipUnquoted(_ start: Int) -> Int {
-        var p = start
-        let n = end
-        while p &+ 8 <= n {
-            let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-            let m = Self.matches(w, delimiterPattern) | Self.matches(w, Self.lfPattern) | Self.matches(w, Self.crPattern)
-            if m != 0 { return p &+ (m.trailingZeroBitCount &>> 3) }
-            p &+= 8
-        }
-        while p < n {
-            let c = base[p]
-            if c == delimiter || c == Self.lf || c == Self.cr { return p }
-            p &+= 1
-        }
-        return n
+        skip(from: start, untilLineEndOr: delimiter, pattern: delimiterPattern)
     }
 
-    /// The first quote, CR or LF at or after `p`, or `end`.
+    /// The first quote, CR or LF at or after `start`, or `end`.
     @inline(__always)
     private func skipQuoted(_ start: Int) -> Int {
+        skip(from: start, untilLineEndOr: quote, pattern: quotePattern)
+    }
+
+    /// The first `byte` (whose word of copies is `pattern`), CR or LF at or after `start`, or `end`.
+    @inline(__always)
+    private func skip(from start: Int, untilLineEndOr byte: UInt8, pattern: UInt64) -> Int {
         var p = start
         let n = end
         while p &+ 8 <= n {
             let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-            let m = Self.matches(w, quotePattern) | Self.matches(w, Self.lfPattern) | Self.matches(w, Self.crPattern)
+            let m = Self.matches(w, pattern) | Self.matches(w, Self.lfPattern) | Self.matches(w, Self.crPattern)
             if m != 0 { return p &+ (m.trailingZeroBitCount &>> 3) }
             p &+= 8
         }
         while p < n {
             let c = base[p]
-            if c == quote || c == Self.lf || c == Self.cr { return p }
+            if c == byte || c == Self.lf || c == Self.cr { return p }
             p &+= 1
         }
         return n
