@@ -90,9 +90,11 @@ public final class SQLiteTableLoader {
             }
             let others = schema.fields.indices.filter { !keyColumns.contains($0) }
             tail += " ON CONFLICT (" + keyColumns.map { names[$0] }.joined(separator: ", ") + ") DO "
+            // Rows whose other columns are unchanged are left alone: no page is rewritten or journaled.
             tail += others.isEmpty
                 ? "NOTHING"
                 : "UPDATE SET " + others.map { "\(names[$0]) = excluded.\(names[$0])" }.joined(separator: ", ")
+                    + " WHERE " + others.map { "\(names[$0]) IS NOT excluded.\(names[$0])" }.joined(separator: " OR ")
         }
         partitionCheck = check
 

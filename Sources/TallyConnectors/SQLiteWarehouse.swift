@@ -92,7 +92,10 @@ public final class SQLiteWarehouse {
                 return "\"\(f.name)\" \(Self.sqlType(f.type))" + (notNull ? " NOT NULL" : "")
             }
             if !keys.isEmpty { defs.append("PRIMARY KEY (" + keys.map { "\"\($0)\"" }.joined(separator: ", ") + ")") }
-            try connection.execute("CREATE TABLE \(table) (\n  " + defs.joined(separator: ",\n  ") + "\n)")
+            // A keyed table is stored in key order (`WITHOUT ROWID`): an upsert then searches one
+            // B-tree instead of the key index and then the rows.
+            try connection.execute("CREATE TABLE \(table) (\n  " + defs.joined(separator: ",\n  ") + "\n)"
+                                   + (keys.isEmpty ? "" : " WITHOUT ROWID"))
             return
         }
         try verify(name, info: info, schema: schema, primaryKey: primaryKey)

@@ -148,8 +148,26 @@ import TallyEngine
         ]
         #expect(try skuQtyAmount(wh) == expected)
         let before = try wh.allRows(of: "stock")
-        try wh.load(second, table: "stock", schema: schema, mode: .merge(keys: keys))
+        func rowsChanged(by load: [Batch]) throws -> SQLiteValue {
+            let start = try wh.rows("SELECT total_changes()")[0][0]
+            try wh.load(load, table: "stock", schema: schema, mode: .merge(keys: keys))
+            guard case .integer(let s) = start, case .integer(let e) = try wh.rows("SELECT total_changes()")[0][0]
+            else { return .null }
+            return .integer(e - s)
+        }
+        // Rows whose values are unchanged are not rewritten; a changed one is.
+        #expect(try rowsChanged(by: second) == .integer(0))
         #expect(try wh.allRows(of: "stock") == before)
+        #expect(try rowsChanged(by: [batch(day: day, [("B", 7, 778), ("C", 3, 300)])]) == .integer(1))
+        #expect(try skuQtyAmount(wh)[1] == [.text("2024-01-01"), .text("B"), .integer(7), .text("7.78")])
+    }
+
+    @Test func keyedTablesAreStoredInKeyOrder() throws {
+        let (wh, _) = try open()
+        try wh.ensureTable("keyed", schema: schema, primaryKey: ["sku"])
+        try wh.ensureTable("plain", schema: schema)
+        let sql = try wh.rows("SELECT name, sql LIKE '%WITHOUT ROWID' FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        #expect(sql == [[.text("keyed"), .integer(1)], [.text("plain"), .integer(0)]])
     }
 
     /// Rows go in runs through one multi-row statement and the rest row by row: every row lands once,
