@@ -21,9 +21,11 @@ public struct LoadSummary: Sendable, Hashable {
 ///   keys get their other columns updated, keys not loaded stay as they are.
 /// - `replace`: deletes every row, then inserts.
 ///
+/// The deletes can also run ahead of the load (`SQLiteWarehouse.clear`), in the same transaction.
+///
 /// The load runs inside a savepoint: inside the caller's transaction when one is open, otherwise
 /// as its own transaction. `finish()` keeps the changes, `abort()` (or any failed insert, or
-/// dropping the loader unfinished) undoes all of them.
+/// dropping the loader unfinished) undoes all of them (not a `clear` made before the load).
 public final class SQLiteTableLoader {
     public let table: String
     public let schema: Schema
@@ -41,7 +43,9 @@ public final class SQLiteTableLoader {
     private var open = true
     private static let savepoint = "tally_load"
 
-    init(warehouse: SQLiteWarehouse, table: String, schema: Schema, mode: LoadMode) throws {
+    /// Starts the load. `cleared`: the rows a `clear(...)` in the same transaction already deleted
+    /// for this load (then the load deletes nothing itself); nil: the load deletes them first.
+    init(warehouse: SQLiteWarehouse, table: String, schema: Schema, mode: LoadMode, cleared: Int? = nil) throws {
         self.table = table
         self.schema = schema
         self.mode = mode
@@ -58,28 +62,9 @@ public final class SQLiteTableLoader {
         }
         let head = "INSERT INTO \(quotedTable) (" + names.joined(separator: ", ") + ") VALUES "
         var tail = ""
-        var deleteSQL: String?
-        var deleteValue: SQLiteValue?
-        var check: (Int, SQLiteValue)?
-        var indexSQL: String?
-
-        switch mode {
-        case .replace:
-            deleteSQL = "DELETE FROM \(quotedTable)"
-        case .replacePartition(let column, let value):
-            guard let c = schema.index(of: column) else {
-                throw ConnectorError("partition column `\(column)` is not a column of table `\(table)`")
-            }
-            guard let stored = SQLiteStorage.value(of: value, as: schema[c].type) else {
-                throw ConnectorError("partition value `\(value)` does not fit column `\(column)` of type \(schema[c].type)")
-            }
-            deleteSQL = "DELETE FROM \(quotedTable) WHERE \(names[c]) IS ?1"
-            deleteValue = stored
-            check = (c, stored)
-            // The partition's rows are found through an index, not by reading every date's rows.
-            let index = try SQLiteWarehouse.quoted("\(table)__\(column)", kind: "index")
-            indexSQL = "CREATE INDEX IF NOT EXISTS \(index) ON \(quotedTable) (\(names[c]))"
-        case .merge(let keys):
+        let replaced = try Replaced(table: table, schema: schema, mode: mode)
+        partitionCheck = replaced.partition
+        if case .merge(let keys) = mode {
             guard !keys.isEmpty else { throw ConnectorError("merge into `\(table)` needs at least one key column") }
             var keyColumns: [Int] = []
             for k in keys {
@@ -96,19 +81,12 @@ public final class SQLiteTableLoader {
                 : "UPDATE SET " + others.map { "\(names[$0]) = excluded.\(names[$0])" }.joined(separator: ", ")
                     + " WHERE " + others.map { "\(names[$0]) IS NOT excluded.\(names[$0])" }.joined(separator: " OR ")
         }
-        partitionCheck = check
 
         try connection.execute("SAVEPOINT \(Self.savepoint)")
         do {
-            if let indexSQL { try connection.execute(indexSQL) }
             insert = try connection.prepare(head + values(rows: 1) + tail)
             bulkInsert = try connection.prepare(head + values(rows: perStatement) + tail)
-            if let deleteSQL {
-                let delete = try connection.prepare(deleteSQL)
-                if let deleteValue { try delete.bind(deleteValue, at: 1) }
-                try delete.step()
-                summary.rowsDeleted = connection.changes
-            }
+            summary.rowsDeleted = try cleared ?? replaced.delete(on: connection)
         } catch {
             try? connection.execute("ROLLBACK TO \(Self.savepoint); RELEASE \(Self.savepoint)")
             throw error
@@ -224,10 +202,61 @@ public final class SQLiteTableLoader {
     }
 }
 
+/// The rows a load replaces: every row (`replace`), one partition's (`replacePartition`, found
+/// through the index `TABLE__COLUMN` on the partition column), or none (`merge`).
+private struct Replaced {
+    /// The `DELETE` and its parameter; nil for `merge`.
+    var delete: (sql: String, parameter: SQLiteValue?)?
+    /// Created before the delete.
+    var indexSQL: String?
+    /// For `replacePartition`: which column must hold which stored value.
+    var partition: (column: Int, value: SQLiteValue)?
+
+    init(table: String, schema: Schema, mode: LoadMode) throws {
+        let quotedTable = try SQLiteWarehouse.quoted(table, kind: "table")
+        switch mode {
+        case .replace:
+            delete = ("DELETE FROM \(quotedTable)", nil)
+        case .replacePartition(let column, let value):
+            guard let c = schema.index(of: column) else {
+                throw ConnectorError("partition column `\(column)` is not a column of table `\(table)`")
+            }
+            guard let stored = SQLiteStorage.value(of: value, as: schema[c].type) else {
+                throw ConnectorError("partition value `\(value)` does not fit column `\(column)` of type \(schema[c].type)")
+            }
+            let name = try SQLiteWarehouse.quoted(column, kind: "column")
+            delete = ("DELETE FROM \(quotedTable) WHERE \(name) IS ?1", stored)
+            partition = (c, stored)
+            let index = try SQLiteWarehouse.quoted("\(table)__\(column)", kind: "index")
+            indexSQL = "CREATE INDEX IF NOT EXISTS \(index) ON \(quotedTable) (\(name))"
+        case .merge:
+            break
+        }
+    }
+
+    /// Deletes the replaced rows; returns how many there were.
+    func delete(on connection: SQLiteConnection) throws -> Int {
+        guard let delete else { return 0 }
+        if let indexSQL { try connection.execute(indexSQL) }
+        let statement = try connection.prepare(delete.sql)
+        if let parameter = delete.parameter { try statement.bind(parameter, at: 1) }
+        try statement.step()
+        return connection.changes
+    }
+}
+
 extension SQLiteWarehouse {
     /// Starts a load into `table` (columns named as in `schema`); feed it batches, then `finish()`.
-    public func loader(table: String, schema: Schema, mode: LoadMode) throws -> SQLiteTableLoader {
-        try SQLiteTableLoader(warehouse: self, table: table, schema: schema, mode: mode)
+    /// `cleared`: what `clear(table:schema:mode:)` returned for this load in the same transaction.
+    public func loader(table: String, schema: Schema, mode: LoadMode, cleared: Int? = nil) throws -> SQLiteTableLoader {
+        try SQLiteTableLoader(warehouse: self, table: table, schema: schema, mode: mode, cleared: cleared)
+    }
+
+    /// Deletes the rows a load in `mode` replaces, ahead of the load (which needs the rows, while this
+    /// does not), and returns how many there were; pass that to `loader(..., cleared:)`. Runs in the
+    /// open transaction, outside any load's savepoint: undone with the transaction, not with the load.
+    public func clear(table: String, schema: Schema, mode: LoadMode) throws -> Int {
+        try Replaced(table: table, schema: schema, mode: mode).delete(on: connection)
     }
 
     /// Loads every batch of `stream` into `table`.

@@ -28,23 +28,58 @@ extension Runner {
     /// which goes to `failures`. Sinks after a failure already recorded (in spec order) are skipped:
     /// one thread would never have reached them.
     func writeLane(_ lane: [Int], into outcomes: [SinkOutcome], failures: FirstFailure) {
+        let cleared = prepareWarehouseTables(of: lane, failures: failures)
         for index in lane {
-            if failures.precedes(index) { return }
+            if failures.reached(index) { return }
             let sink = pipeline.sinks[index]
             do {
-                try write(sink, into: outcomes[index])
-            } catch let error as RuntimeError {
-                return failures.record(SinkFailure(sink: index, error: error))
+                try write(sink, into: outcomes[index], cleared: cleared[index] ?? 0)
             } catch {
-                return failures.record(SinkFailure(sink: index, error: RuntimeError(
-                    "sink `\(sink.name)` (reading `\(sink.input)`): \(error)")))
+                return failures.record(failure(of: index, error))
             }
         }
     }
 
+    /// Creates or checks the tables of the lane's warehouse sinks and deletes the rows their loads
+    /// replace, before the first load: none of it needs the sinks' rows, so with more than one thread
+    /// it runs on an idle-priority thread (`IdleThread`) while other lanes compute. Returns the rows
+    /// deleted per sink; a failure goes to `failures` and stops the preparation there.
+    func prepareWarehouseTables(of lane: [Int], failures: FirstFailure) -> [Int: Int] {
+        let sinks = lane.filter { if case .warehouse = pipeline.sinks[$0].kind { true } else { false } }
+        guard !sinks.isEmpty else { return [:] }
+        nonisolated(unsafe) let runner = self
+        let prepare = { () -> [Int: Int] in
+            var cleared: [Int: Int] = [:]
+            for index in sinks {
+                guard case .warehouse(let table, let mode) = runner.pipeline.sinks[index].kind else { continue }
+                let schema = runner.pipeline.sinks[index].schema
+                do {
+                    let db = try runner.openWarehouse()
+                    var primaryKey: [String]?
+                    if case .merge(let keys) = mode { primaryKey = keys }
+                    try db.ensureTable(table, schema: schema, primaryKey: primaryKey)
+                    cleared[index] = try db.clear(table: table, schema: schema, mode: mode)
+                } catch {
+                    failures.record(runner.failure(of: index, error))
+                    break
+                }
+            }
+            return cleared
+        }
+        return options.threads > 1 ? IdleThread.run(prepare) : prepare()
+    }
+
+    /// `error` of sink `index` as the run reports it.
+    func failure(of index: Int, _ error: Error) -> SinkFailure {
+        if let error = error as? RuntimeError { return SinkFailure(sink: index, error: error) }
+        let sink = pipeline.sinks[index]
+        return SinkFailure(sink: index, error: RuntimeError("sink `\(sink.name)` (reading `\(sink.input)`): \(error)"))
+    }
+
     /// Writes one sink: files are staged (written and synced under temporary names), warehouse rows
-    /// loaded inside the run's open transaction.
-    func write(_ sink: CompiledSink, into outcome: SinkOutcome) throws {
+    /// loaded inside the run's open transaction into the table `prepareWarehouseTables` made ready
+    /// (`cleared`: the rows it deleted).
+    func write(_ sink: CompiledSink, into outcome: SinkOutcome, cleared: Int) throws {
         let plan = planner.planSink(sink)
         switch sink.kind {
         case .csv(let path, let partitioned, let delimiter):
@@ -58,11 +93,7 @@ extension Runner {
             try out.prepare()
             outcome.stats = .init(name: sink.name, target: out.filePath, rows: out.rowsWritten, replaced: 0)
         case .warehouse(let table, let mode):
-            let db = try openWarehouse()
-            var primaryKey: [String]?
-            if case .merge(let keys) = mode { primaryKey = keys }
-            try db.ensureTable(table, schema: sink.schema, primaryKey: primaryKey)
-            let loader = try db.loader(table: table, schema: sink.schema, mode: mode)
+            let loader = try openWarehouse().loader(table: table, schema: sink.schema, mode: mode, cleared: cleared)
             try loader.write(all: try context.stream(plan))
             let summary = try loader.finish()
             outcome.stats = .init(name: sink.name, target: "\(table) (\(mode))", rows: summary.rowsWritten, replaced: summary.rowsDeleted)

@@ -99,8 +99,8 @@ final class FirstFailure: @unchecked Sendable {
         }
     }
 
-    /// Whether a sink before `sink` (in spec order) has failed.
-    func precedes(_ sink: Int) -> Bool {
-        lock.withLock { failure.map { $0.sink < sink } ?? false }
+    /// Whether `sink` or a sink before it (in spec order) has failed.
+    func reached(_ sink: Int) -> Bool {
+        lock.withLock { failure.map { $0.sink <= sink } ?? false }
     }
 }

@@ -13,9 +13,9 @@ import TallyRuntime
         let report = try ws.run(date: "2024-03-01", threads: threads)
         var files = try ws.snapshot()
         files = files.filter { !$0.key.hasPrefix("warehouse/") }
-        let tables = try ["dim_products", "fact_daily_sales", "fact_inventory_reconciliation"].map {
-            try ws.query("select * from \($0) order by rowid")
-        }
+        // In load order; dim_products (a merge table) is stored in key order.
+        let tables = try ["dim_products order by sku", "fact_daily_sales order by rowid",
+                          "fact_inventory_reconciliation order by rowid"].map { try ws.query("select * from \($0)") }
         let summary = report.summary.split(separator: "\n").dropFirst().joined(separator: "\n")
             .replacingOccurrences(of: ws.root, with: "ROOT")
         return (files, tables, summary + "\n\(report.alerts.sorted { $0.key < $1.key })")
@@ -55,6 +55,31 @@ import TallyRuntime
             #expect(after[path] == data, "\(path) changed by a failed run")
         }
         #expect(!after.keys.contains { $0.contains(".tmp-") || $0.contains(".new-") }, "staging files left behind")
+    }
+
+    /// Warehouse tables are checked and their replaced rows deleted before the first load; a table
+    /// that does not match is still reported for its own sink, the earlier sinks' failures first,
+    /// and the warehouse keeps its previous contents.
+    @Test(arguments: [(1, false), (2, false), (4, false), (1, true), (2, true)])
+    func aMismatchedTableIsReportedInSpecOrder(threads: Int, overflow: Bool) throws {
+        let ws = try TestWorkspace(fixture: "retail_small")
+        try ws.run(date: "2024-03-01", threads: 1)
+        _ = try ws.query("alter table fact_daily_sales add column extra TEXT")
+        let tables = ["dim_products", "fact_daily_sales", "fact_inventory_reconciliation"]
+        let before = try tables.map { try ws.query("select * from \($0) order by sku") }
+        try ws.write("pos/date=2024-03-01/store_c.csv", """
+            transaction_id,store_id,sku,product_name,category,quantity,unit_price,sold_at
+            T8,S1,SKU-NEW,Gadget,tools,\(overflow ? "9223372036854775807" : "2"),9.99,2024-03-01 15:00:00
+            T9,S1,SKU-NEW,Gadget,tools,\(overflow ? "9223372036854775807" : "2"),9.99,2024-03-01 15:00:00
+
+            """)
+        #expect { try ws.run(date: "2024-03-01", threads: threads) } throws: { error in
+            let message = "\(error)"
+            return overflow
+                ? message.hasPrefix("sink `dim_products`") && message.contains("overflow")
+                : message.hasPrefix("sink `fact_daily_sales`") && message.contains("unexpected columns `extra`")
+        }
+        #expect(try tables.map { try ws.query("select * from \($0) order by sku") } == before)
     }
 
     /// After a sink fails, sinks later in spec order are not written, and the run reports and keeps
