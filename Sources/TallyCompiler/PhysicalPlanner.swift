@@ -45,7 +45,7 @@ public struct PhysicalPlanner: Sendable {
     /// so projection pushdown reaches across shared nodes down to the scans.
     private mutating func planAll() {
         var sinks: [(String, PhysicalPlan)] = []
-        for sink in pipeline.sinks { sinks.append((sink.name, read(sink.input))) }
+        for sink in pipeline.sinks { sinks.append((sink.name, inKeyOrder(read(sink.input), for: sink))) }
         var nodes: [(String, PhysicalPlan)] = []
         for name in graph.nodes.map(\.name).reversed() + graph.sourceSchemas.keys.sorted() where shared.contains(name) {
             if let plan = graph.plan(of: name) {
@@ -62,6 +62,16 @@ public struct PhysicalPlanner: Sendable {
         pushdown.sharedColumns = gather.requirements.mapValues { $0.sorted() }
         for (name, plan) in sinks { sinkPlans[name] = pushdown.prune(plan, exactly: Array(plan.schema.fields.indices)) }
         for (name, plan) in nodes { sharedPlans[name] = pushdown.prune(plan, exactly: pushdown.sharedColumns[name] ?? []) }
+    }
+
+    /// `plan` sorted on the merge keys of a warehouse sink that merges (else `plan`): rows arriving
+    /// in key order insert into the key-ordered table as appends and update it page by page, where
+    /// hash order would touch a random page per row (half the load time of a 200k-key dimension).
+    func inKeyOrder(_ plan: PhysicalPlan, for sink: CompiledSink) -> PhysicalPlan {
+        guard case .warehouse(_, .merge(let keys)) = sink.kind else { return plan }
+        let columns = keys.compactMap { plan.schema.index(of: $0) }
+        guard columns.count == keys.count else { return plan }
+        return .sort(SortExec(input: plan, keys: columns.map { SortKey(column: $0, ascending: true, nullsFirst: true) }))
     }
 
     /// Reads `name`: a shared reference, or the inlined plan of a node read once.

@@ -99,6 +99,28 @@ import TallySpec
         #expect(sorts.first?.keys == [SortKey(column: 1, ascending: false, nullsFirst: true)])
     }
 
+    /// A merge into the warehouse loads in key order (appends and page-by-page updates in SQLite);
+    /// other loads keep their input's order.
+    @Test func mergeSinksLoadInKeyOrder() throws {
+        let body = """
+        transforms:
+          t:
+            from: inventory
+            steps:
+              - select: [opening_stock, sku]
+        sinks:
+          out: {type: warehouse, from: t, table: t, mode: merge, key: [sku]}
+          plain: {type: warehouse, from: t, table: t2}
+
+        """
+        let (_, merged) = try plan(body)
+        guard case .sort(let sort) = merged else { Issue.record("expected a sort on top, got \(merged)"); return }
+        #expect(sort.keys == [SortKey(column: 1, ascending: true, nullsFirst: true)])
+        #expect(sort.input.schema.names == ["opening_stock", "sku"])
+        let (_, plain) = try plan(body, sink: "plain")
+        #expect(collect(plain) { if case .sort(let s) = $0 { s } else { nil } }.isEmpty)
+    }
+
     /// Through a join, both scans should read only what is used above: `inventory.actual_closing_stock`
     /// and every `pos_sales` column but sku and quantity are never needed.
     @Test func joinPushesProjectionToBothScans() throws {
