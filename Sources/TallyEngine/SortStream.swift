@@ -27,15 +27,53 @@ public final class SortStream: BatchStream {
     private func sortInput() throws {
         let all = Batch.concat(try collect(input), schema: plan.input.schema)
         let comparators = plan.keys.map { rowComparator(all.columns[$0.column], $0) }
-        order = Array(0..<all.count)
-        order.sort { a, b in
+        func ordered(_ a: Int, _ b: Int) -> Bool {
             for compare in comparators {
                 let c = compare(a, b)
                 if c != 0 { return c < 0 }
             }
             return a < b  // equal keys keep input order
         }
+        if let first = plan.keys.first, case .string(let strings) = all.columns[first.column].values,
+           all.columns[first.column].nullCount == 0 {
+            order = Self.order(strings, ascending: first.ascending, tieBreak: ordered)
+        } else {
+            order = Array(0..<all.count)
+            order.sort(by: ordered)
+        }
         sorted = all
+    }
+
+    /// The rows in order when the first key is a string column without nulls: rows are sorted on the
+    /// first 16 bytes of that key as two big-endian integers (zero-padded), and only rows whose
+    /// 16 bytes tie go through `tieBreak` (the full comparison over all keys). Keys that differ in
+    /// their first 16 bytes, such as product codes, are thus ordered without reading the strings again.
+    static func order(_ strings: StringArray, ascending: Bool, tieBreak: (Int, Int) -> Bool) -> [Int] {
+        struct Entry {
+            var high: UInt64
+            var low: UInt64
+            var row: Int
+        }
+        var entries: [Entry] = []
+        entries.reserveCapacity(strings.count)
+        strings.offsets.withUnsafeBufferPointer { offsets in
+            strings.bytes.withUnsafeBufferPointer { bytes in
+                for row in 0..<(offsets.count - 1) {
+                    let start = Int(offsets[row]), length = Int(offsets[row + 1]) - start
+                    var words: (UInt64, UInt64) = (0, 0)
+                    withUnsafeMutableBytes(of: &words) { out in
+                        for k in 0..<Swift.min(16, length) { out[k] = bytes[start + k] }
+                    }
+                    entries.append(Entry(high: UInt64(bigEndian: words.0), low: UInt64(bigEndian: words.1), row: row))
+                }
+            }
+        }
+        entries.sort { a, b in
+            if a.high != b.high { return (a.high < b.high) == ascending }
+            if a.low != b.low { return (a.low < b.low) == ascending }
+            return tieBreak(a.row, b.row)
+        }
+        return entries.map(\.row)
     }
 }
 

@@ -34,6 +34,33 @@ import TallyCompiler
         #expect(try run(byNumber, ["t": numbers]).map { $0[0].description } == ["-1.0", "2.0", "nan", "null"])
     }
 
+    /// Sorting on a string key first compares 16-byte prefixes; ties (shared long prefixes, embedded
+    /// NUL bytes, duplicates) fall back to the full comparison. Checked against a byte-wise reference.
+    @Test(arguments: [true, false])
+    func stringPrefixOrderMatchesByteOrder(ascending: Bool) throws {
+        var rng = ParallelAggregateTests.Rng(s: ascending ? 7 : 8)
+        let stems = ["", "a", "SKU-", "ab\u{0}", "ab", "product-name-longer-than-16-", "é", "Z"]
+        var words: [String] = []
+        var numbers: [Int64] = []
+        for _ in 0..<3000 {
+            var word = stems[Int(rng.next() % UInt64(stems.count))]
+            for _ in 0..<Int(rng.next() % 4) { word += ["0", "1", "\u{0}", "x", "ü"][Int(rng.next() % 5)] }
+            words.append(word)
+            numbers.append(Int64(rng.next() % 3))
+        }
+        let data = [batch(column(.string, words.map(Value.string)), column(.int, numbers.map(Value.int)))]
+        let keys = [SortKey(column: 0, ascending: ascending, nullsFirst: true), SortKey(column: 1, ascending: false, nullsFirst: true)]
+        let plan = PhysicalPlan.sort(SortExec(input: scan("t", schema(.string, .int)), keys: keys))
+        let got = try run(plan, ["t": data]).map { [$0[0].description, $0[1].description] }
+        let expected = words.indices.sorted { a, b in
+            let x = Array(words[a].utf8), y = Array(words[b].utf8)
+            if x != y { return x.lexicographicallyPrecedes(y) == ascending }
+            if numbers[a] != numbers[b] { return numbers[a] > numbers[b] }
+            return a < b
+        }.map { [Value.string(words[$0]).description, Value.int(numbers[$0]).description] }
+        #expect(got == expected)
+    }
+
     @Test func largeInputComesOutInBatches() throws {
         let n = Batch.defaultSize + 10
         let values = (0..<n).map { Value.int(Int64(n - $0)) }
