@@ -55,15 +55,19 @@ public final class SQLiteTableLoader {
         // Parameters per statement stay within SQLite's oldest default limit (999).
         let perStatement = Swift.max(1, Swift.min(64, 999 / Swift.max(1, schema.count)))
         rowsPerStatement = perStatement
+        let replaced = try Replaced(table: table, schema: schema, mode: mode)
+        partitionCheck = replaced.partition
+        // Every row's partition column takes the first row's parameter, bound once below: the rows
+        // are only checked against the partition value, not bound one by one.
         func values(rows: Int) -> String {
             (0..<rows).map { r in
-                "(" + schema.fields.indices.map { "?\(r * schema.count + $0 + 1)" }.joined(separator: ", ") + ")"
+                "(" + schema.fields.indices.map { c in
+                    c == replaced.partition?.column ? "?\(c + 1)" : "?\(r * schema.count + c + 1)"
+                }.joined(separator: ", ") + ")"
             }.joined(separator: ", ")
         }
         let head = "INSERT INTO \(quotedTable) (" + names.joined(separator: ", ") + ") VALUES "
         var tail = ""
-        let replaced = try Replaced(table: table, schema: schema, mode: mode)
-        partitionCheck = replaced.partition
         if case .merge(let keys) = mode {
             guard !keys.isEmpty else { throw ConnectorError("merge into `\(table)` needs at least one key column") }
             var keyColumns: [Int] = []
@@ -86,6 +90,10 @@ public final class SQLiteTableLoader {
         do {
             insert = try connection.prepare(head + values(rows: 1) + tail)
             bulkInsert = try connection.prepare(head + values(rows: perStatement) + tail)
+            if let partition = replaced.partition {
+                try insert.bind(partition.value, at: Int32(partition.column + 1))
+                try bulkInsert.bind(partition.value, at: Int32(partition.column + 1))
+            }
             summary.rowsDeleted = try cleared ?? replaced.delete(on: connection)
         } catch {
             try? connection.execute("ROLLBACK TO \(Self.savepoint); RELEASE \(Self.savepoint)")
@@ -130,10 +138,15 @@ public final class SQLiteTableLoader {
                       lastDate: inout [(day: Int32, value: SQLiteValue)?]) throws {
         let width = Int32(schema.count)
         for (c, column) in batch.columns.enumerated() {
+            if let check = partitionCheck, check.column == c {
+                try checkPartition(column, named: schema[c].name, rows: rows, against: check.value,
+                                   firstRowNumber: firstRowNumber, last: &lastDate[c])
+                continue
+            }
             let first = Int32(c + 1) - Int32(rows.lowerBound) * width
             @inline(__always) func parameter(_ row: Int) -> Int32 { first + Int32(row) * width }
             switch column.values {
-            case .string(let strings) where partitionCheck?.column != c:
+            case .string(let strings):
                 // Strings go to SQLite straight from the column's bytes.
                 try strings.offsets.withUnsafeBufferPointer { offsets in
                     try strings.bytes.withUnsafeBufferPointer { bytes in
@@ -147,7 +160,7 @@ public final class SQLiteTableLoader {
                         }
                     }
                 }
-            case .int(let ints) where partitionCheck?.column != c:
+            case .int(let ints):
                 for row in rows {
                     if column.isNull(row) {
                         try statement.bindNull(at: parameter(row))
@@ -169,13 +182,26 @@ public final class SQLiteTableLoader {
                     } else {
                         value = SQLiteStorage.value(of: column, row: row)
                     }
-                    if let check = partitionCheck, check.column == c, value != check.value {
-                        throw ConnectorError("row \(firstRowNumber + row - rows.lowerBound) has \(schema[c].name) = "
-                                             + "\(value), outside the partition being replaced (\(check.value))")
-                    }
                     try statement.bind(value, at: parameter(row))
                 }
             }
+        }
+    }
+
+    /// Checks that rows `rows` of the partition column hold the partition's stored value (a date is
+    /// formatted and compared once per run of equal days, via `last`).
+    private func checkPartition(_ column: Column, named name: String, rows: Range<Int>, against expected: SQLiteValue,
+                                firstRowNumber: Int, last: inout (day: Int32, value: SQLiteValue)?) throws {
+        let days: [Int32]? = if case .date(let days) = column.values { days } else { nil }
+        for row in rows {
+            let day = column.isNull(row) ? nil : days?[row]
+            if let day, last?.day == day { continue }
+            let value = SQLiteStorage.value(of: column, row: row)
+            guard value == expected else {
+                throw ConnectorError("row \(firstRowNumber + row - rows.lowerBound) has \(name) = "
+                                     + "\(value), outside the partition being replaced (\(expected))")
+            }
+            if let day { last = (day, value) }
         }
     }
 

@@ -188,6 +188,10 @@ import TallyEngine
         #expect(stored == last.sorted { $0.key < $1.key }.map { [.text($0.key), .integer($0.value)] })
 
         try wh.ensureTable("daily", schema: schema)
+        // Every row of a multi-row statement stores the partition's date (bound once per statement).
+        try wh.load([batch(day: day, input)], table: "daily", schema: schema,
+                    mode: .replacePartition(column: "business_date", value: .date(day)))
+        #expect(try wh.rows("SELECT business_date, count(*) FROM daily GROUP BY 1") == [[.text("2024-01-01"), .integer(Int64(rows))]])
         var mixed = input.map { _ in day }
         mixed[rows - 1] = day + 1
         let dates = Column(type: .date, values: .date(mixed))
@@ -197,7 +201,7 @@ import TallyEngine
                               mode: .replacePartition(column: "business_date", value: .date(day))) } throws: { error in
             "\(error)".contains("row \(2 * rows) has business_date")
         }
-        #expect(try wh.rowCount(of: "daily") == 0)
+        #expect(try wh.rowCount(of: "daily") == rows)
     }
 
     @Test func mergeNeedsTheKeyToBeThePrimaryKey() throws {
