@@ -71,6 +71,13 @@ public final class CSVScan: BatchStream {
 
     private let pending: [Pending]
     private var nextPending = 0
+    /// The queue chunks are taken from instead of `pending` (a reader of a `CSVChunkedScan`).
+    private let queue: CSVChunkedScan?
+    /// The chunk of the queue that the last batch came from (-1 before the first; other scans: -1).
+    public private(set) var chunk = -1
+    /// The counters when the current chunk started, and where its last record ended.
+    private var chunkStart = (read: 0, passed: 0, rejected: 0)
+    private var lastRecordEnd = -1
     private var current: CSVSegment?
     private var reader: CSVRecordReader?
     private let builders: UnsafeMutablePointer<ColumnAccumulator>
@@ -100,13 +107,21 @@ public final class CSVScan: BatchStream {
                   options: options, batchSize: batchSize)
     }
 
-    private init(files: [SourceFile], pending: [Pending], schema: Schema, columns: [Int]?, options: CSVOptions,
-                 batchSize: Int) {
+    /// A reader of `queue`'s chunks (see `CSVChunkedScan.readers`).
+    convenience init(chunksOf queue: CSVChunkedScan, schema: Schema, columns: [Int], options: CSVOptions,
+                     batchSize: Int) {
+        self.init(files: queue.files, pending: [], queue: queue, schema: schema, columns: columns, options: options,
+                  batchSize: batchSize)
+    }
+
+    private init(files: [SourceFile], pending: [Pending], queue: CSVChunkedScan? = nil, schema: Schema,
+                 columns: [Int]?, options: CSVOptions, batchSize: Int) {
         let columns = columns ?? Array(schema.fields.indices)
         precondition(columns.allSatisfy { schema.fields.indices.contains($0) }, "column index out of range")
         precondition(batchSize > 0, "batch size must be positive")
         self.files = files
         self.pending = pending
+        self.queue = queue
         self.schema = schema
         self.columns = columns
         self.options = options
@@ -146,15 +161,24 @@ public final class CSVScan: BatchStream {
         var count = 0
         while count < batchSize {
             if current == nil {
-                guard nextPending < pending.count else { break }
                 let segment: CSVSegment
-                switch pending[nextPending] {
-                case .file(let file):
-                    segment = try OpenCSVFile(file: file, schema: schema, options: options).segment(columns: columns)
-                case .segment(let s):
-                    segment = s
+                if let queue {
+                    // A batch holds the rows of one chunk.
+                    guard count == 0, let next = queue.take() else { break }
+                    segment = next.segment
+                    chunk = next.index
+                    chunkStart = (rowsRead, rowsPassed, rowsRejected)
+                    lastRecordEnd = -1
+                } else {
+                    guard nextPending < pending.count else { break }
+                    switch pending[nextPending] {
+                    case .file(let file):
+                        segment = try OpenCSVFile(file: file, schema: schema, options: options).segment(columns: columns)
+                    case .segment(let s):
+                        segment = s
+                    }
+                    nextPending += 1
                 }
-                nextPending += 1
                 current = segment
                 reader = CSVRecordReader(bytes: segment.mapped.bytes, options: options, start: segment.start,
                                          end: segment.end, line: segment.line)
@@ -162,6 +186,7 @@ public final class CSVScan: BatchStream {
                 released = segment.start
             }
             if !readRecords(count: &count) {
+                if let queue { finishChunk(of: queue) }
                 finishedRanges.append((current!.mapped, released..<current!.end))
                 if current!.lastOfFile { filesRead += 1 }
                 current = nil
@@ -175,6 +200,17 @@ public final class CSVScan: BatchStream {
         let batchColumns = (0..<columns.count).map { builders[$0].finish(count: count) }
         releaseReadPages()
         return Batch(columns: batchColumns, count: count)
+    }
+
+    /// Hands what the current chunk gave (its rejects, lines and counts) to the queue.
+    private func finishChunk(of queue: CSVChunkedScan) {
+        let segment = current!
+        queue.finish(chunk, .init(
+            rejects: rejects, lines: reader!.line - segment.line,
+            misaligned: !segment.lastOfFile && lastRecordEnd == segment.end,
+            rowsRead: rowsRead - chunkStart.read, rowsPassed: rowsPassed - chunkStart.passed,
+            rowsRejected: rowsRejected - chunkStart.rejected))
+        rejects.removeAll()
     }
 
     /// Reads records of the current range into the builders until the batch is full. False at the
@@ -197,15 +233,18 @@ public final class CSVScan: BatchStream {
         var row = count
         var read = 0
         var passed = 0
+        var lastEnd = lastRecordEnd
         defer {
             count = row
             rowsRead += read
             rowsPassed += passed
+            lastRecordEnd = lastEnd
         }
         return segment.fieldIndex.withUnsafeBufferPointer { fieldIndex in
             while row < limit {
                 guard let record = reader.next(fields: &fields) else { return false }
                 read &+= 1
+                lastEnd = record.end
                 if record.problemKind != .none {
                     reject(record, in: segment, column: nil, field: record.problemField, reason: record.problem!)
                     continue

@@ -13,21 +13,45 @@ import TallyCompiler
 /// partitions concatenated: groups in first-seen order, `first`/`any` the first non-null value,
 /// exact sums and counts (an overflow is decided on a group's total, whatever the row order). When
 /// several partitions fail, the error of the first one (in partition order) is thrown.
+///
+/// Chunked form (`init(chunks:plan:chain:)`, for aggregates whose values do not depend on row order):
+/// each thread aggregates the chunks it takes from the source into its own partial, noting where
+/// each group's first row was; the merged groups are put back in first-seen order, so the result is
+/// again that of a single pass. When a chunk boundary turns out not to be a row boundary, the
+/// source is aggregated again in a single pass.
 public final class HashAggregateStream: BatchStream {
     private let inputs: [BatchStream]
+    /// The chunked source and the filters and projections to put over each of its readers.
+    private let chunkedInput: (source: ChunkedSource, chain: (BatchStream) -> BatchStream)?
     private let plan: HashAggregateExec
     private var output: [Batch]?
     private var position = 0
 
     public init(input: BatchStream, plan: HashAggregateExec) {
         inputs = [input]
+        chunkedInput = nil
         self.plan = plan
     }
 
     /// Aggregates `partitions` (consecutive parts of the input, in order) in parallel, one thread each.
     public init(partitions: [BatchStream], plan: HashAggregateExec) {
         inputs = partitions.isEmpty ? [MaterializedStream([])] : partitions
+        chunkedInput = nil
         self.plan = plan
+    }
+
+    /// Aggregates the chunks of `source`, one thread per reader; `chain` puts the aggregate's input
+    /// operators (filters, projections) over a reader. Only for plans that `ignoresRowOrder`.
+    public init(chunks source: ChunkedSource, plan: HashAggregateExec, chain: @escaping (BatchStream) -> BatchStream) {
+        precondition(Self.ignoresRowOrder(plan), "a chunked aggregate needs aggregates that ignore row order")
+        inputs = []
+        chunkedInput = (source, chain)
+        self.plan = plan
+    }
+
+    /// Whether no aggregate of `plan` depends on the order of the rows (`first` and `any` do).
+    static func ignoresRowOrder(_ plan: HashAggregateExec) -> Bool {
+        plan.aggregates.allSatisfy { $0.function != .first && $0.function != .any }
     }
 
     /// Whether every aggregate of `plan` merges exactly from partials (else run one pass).
@@ -45,7 +69,9 @@ public final class HashAggregateStream: BatchStream {
 
     private func aggregate() throws -> Batch {
         let result: PartialAggregate
-        if inputs.count == 1 {
+        if let chunkedInput {
+            result = try aggregateChunks(of: chunkedInput.source, chain: chunkedInput.chain)
+        } else if inputs.count == 1 {
             result = try PartialAggregate(plan: plan)
             try result.consume(inputs[0])
         } else {
@@ -72,6 +98,38 @@ public final class HashAggregateStream: BatchStream {
         }
         return first
     }
+
+    private func aggregateChunks(of source: ChunkedSource, chain: (BatchStream) -> BatchStream) throws -> PartialAggregate {
+        let readers = source.readers
+        let tasks = readers.map { PartitionTask(input: chain($0), reader: $0) }
+        let plan = self.plan
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
+            let task = tasks[i]
+            let reader = task.reader!
+            task.result = Result {
+                let partial = try PartialAggregate(plan: plan, tracksFirstRows: true)
+                try partial.consume(task.input, chunk: { reader.chunk })
+                return partial
+            }
+        }
+        // The failure a single pass would have met first: the one in the earliest chunk.
+        var failure: (chunk: Int, error: Error)?
+        for (task, reader) in zip(tasks, readers) {
+            if case .failure(let error) = task.result!, failure.map({ reader.chunk < $0.chunk }) ?? true {
+                failure = (reader.chunk, error)
+            }
+        }
+        // Rows read after a boundary that was not a row boundary are void: read the source again.
+        guard source.aligned(upTo: failure?.chunk ?? source.chunkCount) else {
+            let serial = try PartialAggregate(plan: plan)
+            try serial.consume(chain(try source.serial()))
+            return serial
+        }
+        if let failure { throw failure.error }
+        let partials = try tasks.map { try $0.result!.get() }
+        for other in partials.dropFirst() { try partials[0].merge(other) }
+        return partials[0]
+    }
 }
 
 /// One partition's input and, once its worker is done, its partial aggregate or error.
@@ -82,10 +140,13 @@ public final class HashAggregateStream: BatchStream {
 /// returns. No two threads ever touch one task at the same time.
 private final class PartitionTask: @unchecked Sendable {
     let input: BatchStream
+    /// The chunk reader under `input` (chunked form).
+    let reader: ChunkReader?
     var result: Result<PartialAggregate, Error>?
 
-    init(input: BatchStream) {
+    init(input: BatchStream, reader: ChunkReader? = nil) {
         self.input = input
+        self.reader = reader
     }
 }
 
@@ -96,7 +157,11 @@ final class PartialAggregate {
     private let accumulators: [Accumulator]
     private let global: Bool
 
-    init(plan: HashAggregateExec) throws {
+    /// Where each group's first row was (`chunk << 32 | row of the chunk`), when the input comes in
+    /// chunks read out of order (`init(plan:tracksFirstRows:)`); nil otherwise.
+    private var firstRows: [Int]?
+
+    init(plan: HashAggregateExec, tracksFirstRows: Bool = false) throws {
         self.plan = plan
         let inputSchema = plan.input.schema
         table = GroupTable(keyTypes: plan.groupKeys.map { inputSchema[$0].type })
@@ -104,6 +169,7 @@ final class PartialAggregate {
             try makeAccumulator(call, argumentType: call.argument.map { inputSchema[$0].type })
         }
         global = plan.groupKeys.isEmpty
+        firstRows = tracksFirstRows && !global ? [] : nil
         // One state record per group for all accumulators that keep their state in records.
         let fusable = accumulators.compactMap { $0 as? RecordAccumulator }
         if fusable.count > 1 {
@@ -125,12 +191,21 @@ final class PartialAggregate {
     /// The number of groups; a global aggregate has its one group once a row was seen.
     private var groupCount = 0
 
-    func consume(_ input: BatchStream) throws {
+    /// Aggregates `input`; `chunk` names the chunk of the batch `input` returned last (chunked input).
+    func consume(_ input: BatchStream, chunk: (() -> Int)? = nil) throws {
+        var currentChunk = -1
+        var rowsOfChunk = 0
         while let batch = try input.next() {
             guard batch.count > 0 else { continue }
             let groups = global
                 ? [Int](repeating: 0, count: batch.count)
                 : table.insert(plan.groupKeys.map { batch.columns[$0] }, rows: batch.count)
+            if firstRows != nil, let chunk {
+                let c = chunk()
+                if c != currentChunk { (currentChunk, rowsOfChunk) = (c, 0) }
+                noteFirstRows(groups, from: groupCount, at: c << 32 | rowsOfChunk)
+                rowsOfChunk += batch.count
+            }
             groupCount = global ? 1 : table.count
             if let sliced {
                 let inputs = plan.aggregates.map { call in call.argument.map { batch.columns[$0] } }
@@ -149,7 +224,23 @@ final class PartialAggregate {
         }
     }
 
-    /// Folds in the partial of the input that follows all input seen so far.
+    /// Records the first row of each group `groups` created (ids from `known` on): new groups get ids
+    /// in the order of their first rows, and `base` is the position of the batch's row 0.
+    private func noteFirstRows(_ groups: [Int], from known: Int, at base: Int) {
+        var next = known
+        let end = table.count
+        var row = 0
+        while next < end {
+            if groups[row] == next {
+                firstRows!.append(base + row)
+                next += 1
+            }
+            row += 1
+        }
+    }
+
+    /// Folds in the partial of the input that follows all input seen so far (with first rows
+    /// tracked: any other part of the input).
     func merge(_ other: PartialAggregate) throws {
         let map: [Int]
         if global {
@@ -158,6 +249,13 @@ final class PartialAggregate {
         } else {
             map = table.insert(groupsOf: other.table)
             groupCount = table.count
+            if var mine = firstRows, let theirs = other.firstRows {
+                firstRows = nil  // no copy while `mine` grows
+                for (j, g) in map.enumerated() {
+                    if g == mine.count { mine.append(theirs[j]) } else { mine[g] = Swift.min(mine[g], theirs[j]) }
+                }
+                firstRows = mine
+            }
         }
         guard !map.isEmpty else { return }
         for (mine, theirs) in zip(accumulators, other.accumulators) {
@@ -171,6 +269,9 @@ final class PartialAggregate {
         for accumulator in accumulators { columns.append(try accumulator.finish(groupCount: count)) }
         // Label columns with the declared output types (same storage, e.g. decimal precision).
         for c in columns.indices where c < plan.schema.count { columns[c].type = plan.schema[c].type }
-        return Batch(columns: columns, count: count)
+        let batch = Batch(columns: columns, count: count)
+        // Groups found out of input order go back to the order of their first rows.
+        guard let firstRows, zip(firstRows, firstRows.dropFirst()).contains(where: { $0 > $1 }) else { return batch }
+        return batch.take(firstRows.indices.sorted { firstRows[$0] < firstRows[$1] })
     }
 }

@@ -12,12 +12,17 @@ public protocol ExecutionContext {
     func scanPartitions(_ node: ScanExec, count: Int) throws -> [BatchStream]
     /// A stream of the named node's output (e.g. a `MaterializedStream` over its shared batches).
     func node(_ ref: NodeRefExec) throws -> BatchStream
+    /// The source as chunks for `readers` threads that take them in turn, when it can be read so
+    /// (the default: nil, use `scanPartitions`).
+    func scanChunks(_ node: ScanExec, readers: Int) throws -> ChunkedSource?
 }
 
 extension ExecutionContext {
     public func scanPartitions(_ node: ScanExec, count: Int) throws -> [BatchStream] {
         [try scan(node)]
     }
+
+    public func scanChunks(_ node: ScanExec, readers: Int) throws -> ChunkedSource? { nil }
 }
 
 /// An `ExecutionContext` made of closures (handy for tests and simple runtimes).
@@ -47,8 +52,9 @@ public struct ClosureExecutionContext: ExecutionContext {
 
 /// Turns a `PhysicalPlan` into a tree of running operators.
 public struct PlanExecutor: Sendable {
-    /// Threads a hash aggregate over a (filtered, projected) scan may use: with more than one,
-    /// the scan is read as partitions (`ExecutionContext.scanPartitions`) aggregated in parallel.
+    /// Threads a hash aggregate over a (filtered, projected) scan may use: with more than one, the
+    /// scan is read as chunks the threads take in turn (`ExecutionContext.scanChunks`) when its
+    /// aggregates ignore row order, else as one partition per thread (`scanPartitions`).
     public let threads: Int
 
     public init(threads: Int = 1) {
@@ -69,6 +75,9 @@ public struct PlanExecutor: Sendable {
             return ProjectStream(input: try makeStream(n.input, context: context), expressions: n.expressions)
         case .hashAggregate(let n):
             if threads > 1, HashAggregateStream.canRunInParallel(n), let scan = Self.scanUnderChain(n.input) {
+                if HashAggregateStream.ignoresRowOrder(n), let source = try context.scanChunks(scan, readers: threads) {
+                    return HashAggregateStream(chunks: source, plan: n) { Self.rebuildChain(n.input, over: $0) }
+                }
                 let parts = try context.scanPartitions(scan, count: threads)
                 let inputs = parts.map { Self.rebuildChain(n.input, over: $0) }
                 if inputs.count == 1 { return HashAggregateStream(input: inputs[0], plan: n) }

@@ -35,6 +35,10 @@ final class RunExecutionContext: ExecutionContext, @unchecked Sendable {
         try sources.partitions(node, count: count)
     }
 
+    func scanChunks(_ node: ScanExec, readers: Int) throws -> ChunkedSource? {
+        try sources.chunks(node, readers: readers)
+    }
+
     func node(_ ref: NodeRefExec) throws -> BatchStream {
         MaterializedStream(try batches(of: ref.name))
     }

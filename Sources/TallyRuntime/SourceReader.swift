@@ -17,7 +17,7 @@ final class SourceReader: @unchecked Sendable {
     /// Matched files per source, resolved once.
     private var files: [String: [SourceFile]] = [:]
     /// The scans of each source in opening order (partitions of one scan in partition order).
-    private var scans: [String: [CSVScan]] = [:]
+    private var scans: [String: [OpenedScan]] = [:]
 
     init(pipeline: CompiledPipeline, root: String, rejectsPath: @escaping (String) -> String) {
         self.pipeline = pipeline
@@ -59,8 +59,23 @@ final class SourceReader: @unchecked Sendable {
         let parts = count > 1
             ? try CSVScan.partitions(files: found, schema: source.schema, columns: node.columns, options: options, count: count)
             : [CSVScan(files: found, schema: source.schema, columns: node.columns, options: options)]
-        lock.withLock { scans[source.name, default: []].append(contentsOf: parts) }
+        lock.withLock { scans[source.name, default: []].append(contentsOf: parts.map(OpenedScan.scan)) }
         return parts
+    }
+
+    /// The source as chunks for `readers` threads (nil when it would be one chunk). If the chunks turn
+    /// out to be cut wrong, `serial()` forgets them and scans the source whole.
+    func chunks(_ node: ScanExec, readers: Int) throws -> ChunkedSource? {
+        let (source, found) = try resolve(node)
+        let options = CSVOptions(delimiter: source.delimiter, header: source.header)
+        let chunked = try CSVChunkedScan(files: found, schema: source.schema, columns: node.columns, options: options,
+                                         readers: readers)
+        guard chunked.chunkCount > 1 else { return nil }
+        lock.withLock { scans[source.name, default: []].append(.chunks(chunked)) }
+        return ChunkedCSVSource(chunked, readers: readers) { [self] in
+            lock.withLock { scans[source.name]?.removeAll { if case .chunks(let c) = $0 { c === chunked } else { false } } }
+            return try scan(node)
+        }
     }
 
     /// Row accounting per scanned source, of the sources in `names` (nil: all).
@@ -94,4 +109,58 @@ final class SourceReader: @unchecked Sendable {
         }
         return paths
     }
+}
+
+/// A scan a source reader opened: a whole or partitioned `CSVScan`, or chunks read by several.
+private enum OpenedScan {
+    case scan(CSVScan)
+    case chunks(CSVChunkedScan)
+
+    var bytesRead: Int64 {
+        switch self {
+        case .scan(let s): s.bytesRead
+        case .chunks(let c): c.bytesRead
+        }
+    }
+    var rowsRead: Int {
+        switch self {
+        case .scan(let s): s.rowsRead
+        case .chunks(let c): c.rowsRead
+        }
+    }
+    var rowsPassed: Int {
+        switch self {
+        case .scan(let s): s.rowsPassed
+        case .chunks(let c): c.rowsPassed
+        }
+    }
+    var rowsRejected: Int {
+        switch self {
+        case .scan(let s): s.rowsRejected
+        case .chunks(let c): c.rowsRejected
+        }
+    }
+    var rejects: [RejectedRow] {
+        switch self {
+        case .scan(let s): s.rejects
+        case .chunks(let c): c.rejects
+        }
+    }
+}
+
+/// A source's chunks for the engine, with the serial scan to fall back on.
+private final class ChunkedCSVSource: ChunkedSource {
+    let scan: CSVChunkedScan
+    let readers: [ChunkReader]
+    private let fallback: () throws -> BatchStream
+
+    init(_ scan: CSVChunkedScan, readers: Int, fallback: @escaping () throws -> BatchStream) {
+        self.scan = scan
+        self.readers = scan.readers(readers)
+        self.fallback = fallback
+    }
+
+    var chunkCount: Int { scan.chunkCount }
+    func aligned(upTo chunk: Int) -> Bool { scan.aligned(upTo: chunk) }
+    func serial() throws -> BatchStream { try fallback() }
 }
