@@ -182,3 +182,16 @@ public final class CSVChunkedScan: @unchecked Sendable {
 }
 
 extension CSVScan: ChunkReader {}
+
+/// What a CSV scan has read: rows, bytes and rejected rows (of a `CSVScan`, or of all the chunks of
+/// a `CSVChunkedScan`).
+public protocol CSVScanAccounting: AnyObject {
+    var bytesRead: Int64 { get }
+    var rowsRead: Int { get }
+    var rowsPassed: Int { get }
+    var rowsRejected: Int { get }
+    var rejects: [RejectedRow] { get }
+}
+
+extension CSVScan: CSVScanAccounting {}
+extension CSVChunkedScan: CSVScanAccounting {}

@@ -3,7 +3,7 @@ import TallyCompiler
 import TallyConnectors
 import TallyEngine
 
-/// Opens the scans of a run's sources (whole, or as partitions for parallel work), and keeps their row
+/// Opens the scans of a run's sources (whole, or as partitions or chunks for parallel work), and keeps their row
 /// accounting and rejected rows. Each scan keeps its own rejects, so partitions read on several threads
 /// share nothing; the report lists them in file order. Scans may be opened from several threads (sinks
 /// written concurrently); the accounting is read once they are done.
@@ -17,7 +17,7 @@ final class SourceReader: @unchecked Sendable {
     /// Matched files per source, resolved once.
     private var files: [String: [SourceFile]] = [:]
     /// The scans of each source in opening order (partitions of one scan in partition order).
-    private var scans: [String: [OpenedScan]] = [:]
+    private var scans: [String: [any CSVScanAccounting]] = [:]
 
     init(pipeline: CompiledPipeline, root: String, rejectsPath: @escaping (String) -> String) {
         self.pipeline = pipeline
@@ -59,7 +59,7 @@ final class SourceReader: @unchecked Sendable {
         let parts = count > 1
             ? try CSVScan.partitions(files: found, schema: source.schema, columns: node.columns, options: options, count: count)
             : [CSVScan(files: found, schema: source.schema, columns: node.columns, options: options)]
-        lock.withLock { scans[source.name, default: []].append(contentsOf: parts.map(OpenedScan.scan)) }
+        lock.withLock { scans[source.name, default: []].append(contentsOf: parts as [any CSVScanAccounting]) }
         return parts
     }
 
@@ -71,9 +71,9 @@ final class SourceReader: @unchecked Sendable {
         let chunked = try CSVChunkedScan(files: found, schema: source.schema, columns: node.columns, options: options,
                                          readers: readers)
         guard chunked.chunkCount > 1 else { return nil }
-        lock.withLock { scans[source.name, default: []].append(.chunks(chunked)) }
+        lock.withLock { scans[source.name, default: []].append(chunked) }
         return ChunkedCSVSource(chunked, readers: readers) { [self] in
-            lock.withLock { scans[source.name]?.removeAll { if case .chunks(let c) = $0 { c === chunked } else { false } } }
+            lock.withLock { scans[source.name]?.removeAll { $0 === chunked } }
             return try scan(node)
         }
     }
@@ -108,43 +108,6 @@ final class SourceReader: @unchecked Sendable {
             paths[source] = path
         }
         return paths
-    }
-}
-
-/// A scan a source reader opened: a whole or partitioned `CSVScan`, or chunks read by several.
-private enum OpenedScan {
-    case scan(CSVScan)
-    case chunks(CSVChunkedScan)
-
-    var bytesRead: Int64 {
-        switch self {
-        case .scan(let s): s.bytesRead
-        case .chunks(let c): c.bytesRead
-        }
-    }
-    var rowsRead: Int {
-        switch self {
-        case .scan(let s): s.rowsRead
-        case .chunks(let c): c.rowsRead
-        }
-    }
-    var rowsPassed: Int {
-        switch self {
-        case .scan(let s): s.rowsPassed
-        case .chunks(let c): c.rowsPassed
-        }
-    }
-    var rowsRejected: Int {
-        switch self {
-        case .scan(let s): s.rowsRejected
-        case .chunks(let c): c.rowsRejected
-        }
-    }
-    var rejects: [RejectedRow] {
-        switch self {
-        case .scan(let s): s.rejects
-        case .chunks(let c): c.rejects
-        }
     }
 }
 
