@@ -54,7 +54,7 @@ public final class CSVChunkedScan: @unchecked Sendable {
     /// Cuts `files` into about `readers * chunksPerReader` chunks (none smaller than `minimumChunk`
     /// bytes). Every file is opened and its header read here: file problems throw now.
     public init(files: [SourceFile], schema: Schema, columns: [Int]? = nil, options: CSVOptions = CSVOptions(),
-                readers: Int, chunksPerReader: Int = 16, minimumChunk: Int = 1 << 20,
+                readers: Int, chunksPerReader: Int = 48, minimumChunk: Int = 1 << 20,
                 batchSize: Int = Batch.defaultSize) throws {
         let columns = columns ?? Array(schema.fields.indices)
         let opened = try files.map { try OpenCSVFile(file: $0, schema: schema, options: options) }

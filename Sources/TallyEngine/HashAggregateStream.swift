@@ -272,6 +272,8 @@ final class PartialAggregate {
         let batch = Batch(columns: columns, count: count)
         // Groups found out of input order go back to the order of their first rows.
         guard let firstRows, zip(firstRows, firstRows.dropFirst()).contains(where: { $0 > $1 }) else { return batch }
-        return batch.take(firstRows.indices.sorted { firstRows[$0] < firstRows[$1] })
+        var order = firstRows.enumerated().map { (firstRow: $0.element, group: $0.offset) }
+        order.sort { $0.firstRow < $1.firstRow }
+        return batch.take(order.map(\.group))
     }
 }
