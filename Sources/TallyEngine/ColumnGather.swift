@@ -76,16 +76,7 @@ extension ColumnValues {
         case .bool(let a): return .bool(gather(a, false))
         case .date(let a): return .date(gather(a, 0))
         case .timestamp(let a): return .timestamp(gather(a, 0))
-        case .string(let a):
-            var out = StringArray()
-            out.offsets.reserveCapacity(indices.count + 1)
-            var total = 0
-            for i in indices where i >= 0 { total += Int(a.offsets[i + 1] - a.offsets[i]) }
-            out.bytes.reserveCapacity(total)
-            for i in indices {
-                if i >= 0 { out.append(a[i]) } else { out.offsets.append(Int32(out.bytes.count)) }
-            }
-            return .string(out)
+        case .string(let a): return .string(a.gather(indices))
         }
     }
 
@@ -145,5 +136,37 @@ extension Batch {
             Column.concat(batches.map { $0.columns[c] }, type: schema[c].type)
         }
         return Batch(columns: columns, count: batches.reduce(0) { $0 + $1.count })
+    }
+}
+
+extension StringArray {
+    /// The strings at `indices`, in that order; index -1 gives an empty string (null padding). The
+    /// offsets are computed first, then each string's bytes are copied once.
+    func gather(_ indices: [Int]) -> StringArray {
+        var offsets = [Int32](repeating: 0, count: indices.count + 1)
+        var total = 0
+        self.offsets.withUnsafeBufferPointer { source in
+            offsets.withUnsafeMutableBufferPointer { target in
+                for (k, i) in indices.enumerated() {
+                    if i >= 0 { total += Int(source[i + 1] &- source[i]) }
+                    target[k + 1] = Int32(total)
+                }
+            }
+        }
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+            self.offsets.withUnsafeBufferPointer { source in
+                self.bytes.withUnsafeBufferPointer { from in
+                    var position = 0
+                    for i in indices where i >= 0 {
+                        let start = Int(source[i]), length = Int(source[i + 1]) - start
+                        guard length > 0 else { continue }
+                        (buffer.baseAddress! + position).initialize(from: from.baseAddress! + start, count: length)
+                        position += length
+                    }
+                }
+            }
+            count = total
+        }
+        return StringArray(offsets: offsets, bytes: bytes)
     }
 }

@@ -16,6 +16,11 @@ import TallyCompiler
         #expect(c.take([2, 0, 1, 2]).allValues == [.string("ccc"), .string("a"), .null, .string("ccc")])
         #expect(ints(5, 6).take(orNull: [1, -1, 0]).allValues == [.int(6), .null, .int(5)])
         #expect(ints(5, 6).take([]).count == 0)
+        let words = strings("", "é", nil, "longer than sixteen bytes")
+        #expect(words.take(orNull: [3, -1, 0, 1, 3, 2]).allValues
+                == [.string("longer than sixteen bytes"), .null, .string(""), .string("é"),
+                    .string("longer than sixteen bytes"), .null])
+        #expect(words.take([]).allValues.isEmpty && words.take([0, 0]).allValues == [.string(""), .string("")])
     }
 
     @Test func sliceAndConcat() {
