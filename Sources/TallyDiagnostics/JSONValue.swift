@@ -87,6 +87,12 @@ public indirect enum JSONValue: Sendable, Hashable {
     /// everything else, including non-ASCII, written as is (UTF-8).
     public static func escape(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings need no escape: appended whole. (0xE2 leads U+2028 and U+2029, among others.)
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

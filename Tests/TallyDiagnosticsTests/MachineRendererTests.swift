@@ -20,6 +20,12 @@ import TallyDiagnostics
         #expect(!encoded.unicodeScalars.contains { $0.value < 0x20 })
     }
 
+    @Test func jsonEscapesOnlyWhatItMust() {
+        #expect(JSONValue.quoted("plain é 🚀") == "\"plain é 🚀\"")
+        #expect(JSONValue.quoted("a\u{2028}b\u{2029}€") == #""a\u2028b\u2029€""#)
+        #expect(JSONValue.quoted("q\"\\\u{7F}") == #""q\"\\\u007f""#)
+    }
+
     @Test func jsonKeepsKeyOrderAndNesting() throws {
         let v: JSONValue = .object([("b", .int(1)), ("a", .array([.null, .bool(true), .string("x")])), ("c", .object([]))])
         #expect(v.serialized(pretty: false) == #"{"b":1,"a":[null,true,"x"],"c":{}}"#)
