@@ -149,7 +149,7 @@ public final class CSVChunkedScan: @unchecked Sendable {
     /// `chunk` (and with it every chunk before it) started where a serial reader starts a record.
     public func aligned(upTo chunk: Int) -> Bool {
         lock.withLock {
-            results[..<Swift.min(chunk, results.count)].allSatisfy { $0.map { !$0.misaligned } ?? false }
+            results[..<Swift.min(Swift.max(chunk, 0), results.count)].allSatisfy { $0.map { !$0.misaligned } ?? false }
         }
     }
 

@@ -120,7 +120,7 @@ public final class HashAggregateStream: BatchStream {
             }
         }
         // Rows read after a boundary that was not a row boundary are void: read the source again.
-        guard source.aligned(upTo: failure?.chunk ?? source.chunkCount) else {
+        guard source.aligned(upTo: Swift.max(0, failure?.chunk ?? source.chunkCount)) else {
             let serial = try PartialAggregate(plan: plan)
             try serial.consume(chain(try source.serial()))
             return serial
