@@ -80,18 +80,23 @@ public final class HashAggregateStream: BatchStream {
         return try result.finish()
     }
 
-    private func aggregateInParallel() throws -> PartialAggregate {
-        let tasks = inputs.map { PartitionTask(input: $0) }
+    /// Aggregates each task's input into a partial of its own, one thread per task; returns once
+    /// every task has its result. Tasks over chunk readers note their groups' first rows.
+    private func runPartials(_ tasks: [PartitionTask]) {
         let plan = self.plan
         DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
             let task = tasks[i]
             task.result = Result {
-                let partial = try PartialAggregate(plan: plan)
-                try partial.consume(task.input)
+                let partial = try PartialAggregate(plan: plan, tracksFirstRows: task.reader != nil)
+                try partial.consume(task.input, chunk: task.reader.map { reader in { reader.chunk } })
                 return partial
             }
         }
-        // concurrentPerform returns after every iteration has finished, so the results are complete.
+    }
+
+    private func aggregateInParallel() throws -> PartialAggregate {
+        let tasks = inputs.map { PartitionTask(input: $0) }
+        runPartials(tasks)
         let first = try tasks[0].result!.get()
         for task in tasks.dropFirst() {
             try first.merge(task.result!.get())
@@ -102,16 +107,7 @@ public final class HashAggregateStream: BatchStream {
     private func aggregateChunks(of source: ChunkedSource, chain: (BatchStream) -> BatchStream) throws -> PartialAggregate {
         let readers = source.readers
         let tasks = readers.map { PartitionTask(input: chain($0), reader: $0) }
-        let plan = self.plan
-        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
-            let task = tasks[i]
-            let reader = task.reader!
-            task.result = Result {
-                let partial = try PartialAggregate(plan: plan, tracksFirstRows: true)
-                try partial.consume(task.input, chunk: { reader.chunk })
-                return partial
-            }
-        }
+        runPartials(tasks)
         // The failure a single pass would have met first: the one in the earliest chunk.
         var failure: (chunk: Int, error: Error)?
         for (task, reader) in zip(tasks, readers) {

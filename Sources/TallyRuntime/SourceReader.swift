@@ -63,14 +63,13 @@ final class SourceReader: @unchecked Sendable {
         return parts
     }
 
-    /// The source as chunks for `readers` threads (nil when it would be one chunk). If the chunks turn
-    /// out to be cut wrong, `serial()` forgets them and scans the source whole.
-    func chunks(_ node: ScanExec, readers: Int) throws -> ChunkedSource? {
+    /// The source as chunks for `readers` threads. If the chunks turn out to be cut wrong, `serial()`
+    /// forgets them and scans the source whole.
+    func chunks(_ node: ScanExec, readers: Int) throws -> ChunkedSource {
         let (source, found) = try resolve(node)
         let options = CSVOptions(delimiter: source.delimiter, header: source.header)
         let chunked = try CSVChunkedScan(files: found, schema: source.schema, columns: node.columns, options: options,
                                          readers: readers)
-        guard chunked.chunkCount > 1 else { return nil }
         lock.withLock { scans[source.name, default: []].append(chunked) }
         return ChunkedCSVSource(chunked, readers: readers) { [self] in
             lock.withLock { scans[source.name]?.removeAll { $0 === chunked } }
