@@ -259,17 +259,43 @@ final class PartialAggregate {
         }
     }
 
+    /// The groups and their aggregates; groups found out of input order (chunked input) come back in
+    /// the order of their first rows.
     func finish() throws -> Batch {
+        guard let firstRows, zip(firstRows, firstRows.dropFirst()).contains(where: { $0 > $1 }) else {
+            return try finishInGroupOrder()
+        }
+        var pairs = firstRows.enumerated().map { (firstRow: $0.element, group: $0.offset) }
+        pairs.sort { $0.firstRow < $1.firstRow }
+        let order = pairs.map(\.group)
+        do {
+            return try finishInGroupOrder().take(order)
+        } catch {
+            // An accumulator reports the first failing group by id, and one pass would have numbered
+            // the groups by first row: finish a copy numbered so, for that pass's error.
+            return try renumbered(order).finishInGroupOrder()
+        }
+    }
+
+    private func finishInGroupOrder() throws -> Batch {
         let count = global ? 1 : table.count
         var columns = global ? [] : table.keyColumns()
         for accumulator in accumulators { columns.append(try accumulator.finish(groupCount: count)) }
         // Label columns with the declared output types (same storage, e.g. decimal precision).
         for c in columns.indices where c < plan.schema.count { columns[c].type = plan.schema[c].type }
-        let batch = Batch(columns: columns, count: count)
-        // Groups found out of input order go back to the order of their first rows.
-        guard let firstRows, zip(firstRows, firstRows.dropFirst()).contains(where: { $0 > $1 }) else { return batch }
-        var order = firstRows.enumerated().map { (firstRow: $0.element, group: $0.offset) }
-        order.sort { $0.firstRow < $1.firstRow }
-        return batch.take(order.map(\.group))
+        return Batch(columns: columns, count: count)
+    }
+
+    /// A copy whose group `g` is this partial's group `order[g]`.
+    private func renumbered(_ order: [Int]) throws -> PartialAggregate {
+        let copy = try PartialAggregate(plan: plan)
+        _ = copy.table.insert(table.keyColumns().map { $0.take(order) }, rows: order.count)
+        var map = [Int](repeating: 0, count: order.count)
+        for (new, old) in order.enumerated() { map[old] = new }
+        for (mine, theirs) in zip(copy.accumulators, accumulators) {
+            try mine.merge(from: theirs, groupMap: map, groupCount: order.count)
+        }
+        copy.groupCount = order.count
+        return copy
     }
 }

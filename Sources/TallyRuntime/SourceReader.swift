@@ -72,8 +72,12 @@ final class SourceReader: @unchecked Sendable {
                                          readers: readers)
         lock.withLock { scans[source.name, default: []].append(chunked) }
         return ChunkedCSVSource(chunked, readers: readers) { [self] in
-            lock.withLock { scans[source.name]?.removeAll { $0 === chunked } }
-            return try scan(node)
+            // The serial scan takes the chunks' place in the list (rejects are reported in list order).
+            let serial = CSVScan(files: found, schema: source.schema, columns: node.columns, options: options)
+            lock.withLock {
+                if let i = scans[source.name]?.firstIndex(where: { $0 === chunked }) { scans[source.name]![i] = serial }
+            }
+            return serial
         }
     }
 

@@ -110,6 +110,27 @@ import TallyCompiler
         }
     }
 
+    /// Two groups overflow; the one a single pass meets first is reported (with its total), even when
+    /// the first reader met the other one first.
+    @Test func theOverflowReportedIsTheFirstGroupsInInputOrder() throws {
+        let big = Int64.max / 3 * 2
+        let plan = ParallelAggregateTests.plan(keys: [0], calls: [ParallelAggregateTests.call(.sum, 1, .int)],
+                                               over: scan("t", schema(.string, .int)))
+        guard case .hashAggregate(let exec) = plan else { return }
+        let a = batch(strings("A", "A"), ints(big, big))
+        let b = batch(strings("B", "B", "B"), ints(big, big, big))
+        func message(_ body: () throws -> [Batch]) -> String {
+            do { _ = try body(); return "no error" } catch { return "\(error)" }
+        }
+        let expected = message {
+            try PlanExecutor().run(plan, context: ClosureExecutionContext(scan: { _ in MaterializedStream([a, b]) }))
+        }
+        #expect(expected.contains("\(Int128(big) * 2)"))
+        // Reader 0 takes chunk 1 (group B) and merges reader 1's chunk 0 (group A) into it.
+        let source = Chunks([[a], [b]], owners: [1, 0], readers: 2)
+        #expect(message { try collect(HashAggregateStream(chunks: source, plan: exec) { $0 }) } == expected)
+    }
+
     @Test func overflowErrorsMatchOnePass() {
         var rng = Rng(s: 4242)
         var failures = 0, successes = 0
