@@ -45,6 +45,6 @@ let package = Package(
         .testTarget(name: "TallyCompilerTests", dependencies: ["TallyCompiler"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine"]),
         .testTarget(name: "TallyConnectorsTests", dependencies: ["TallyConnectors"]),
-        .testTarget(name: "TallyRuntimeTests", dependencies: ["TallyRuntime", "TallyConnectors", "TallyCompiler"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TallyRuntimeTests", dependencies: ["TallyRuntime", "TallyConnectors", "TallyCompiler", "TallyEngine"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -46,10 +46,18 @@ public final class CSVChunkedScan: @unchecked Sendable {
         var rowsRejected: Int
     }
 
-    /// Guards `nextChunk` and `results`.
+    /// Guards `nextChunk`, `results`, `failedChunk` and `readerList`.
     private let lock = NSLock()
     private var nextChunk = 0
     private var results: [ChunkResult?]
+    /// The chunk where reading stopped at a failure (`failed(at:)`); the accounting ends with it.
+    private var failedChunk: Int?
+    /// The readers made by `readers(_:)` (weak: they hold this queue).
+    private var readerList: [WeakScan] = []
+
+    private struct WeakScan {
+        weak var scan: CSVScan?
+    }
 
     /// Cuts `files` into about `readers * chunksPerReader` chunks (none smaller than `minimumChunk`
     /// bytes). Every file is opened and its header read here: file problems throw now.
@@ -125,9 +133,21 @@ public final class CSVChunkedScan: @unchecked Sendable {
 
     /// `count` scans that take this queue's chunks in turn; each runs on one thread.
     public func readers(_ count: Int) -> [CSVScan] {
-        (0..<Swift.max(1, count)).map { _ in
+        let made = (0..<Swift.max(1, count)).map { _ in
             CSVScan(chunksOf: self, schema: schema, columns: columns, options: options, batchSize: batchSize)
         }
+        lock.withLock { readerList += made.map { WeakScan(scan: $0) } }
+        return made
+    }
+
+    /// Reading stopped at a failure in `chunk`, once every reader has stopped: the accounting then
+    /// covers the chunks before it and what its reader had read of it, not the chunks after it.
+    public func failed(at chunk: Int) {
+        let readers = lock.withLock {
+            failedChunk = chunk
+            return readerList.compactMap(\.scan)
+        }
+        for reader in readers where reader.chunk == chunk { reader.handOverUnfinishedChunk() }
     }
 
     /// The next chunk nobody has taken, with its index.
@@ -153,9 +173,13 @@ public final class CSVChunkedScan: @unchecked Sendable {
         }
     }
 
-    /// The results of the chunks read so far, up to the first one not read to its end.
+    /// The results of the chunks read so far, up to the first one not read to its end (and to the
+    /// chunk that failed, if one did).
     private var completed: [ChunkResult] {
-        lock.withLock { Array(results.prefix { $0 != nil }.map { $0! }) }
+        lock.withLock {
+            let reported = failedChunk.map { results.prefix($0 + 1) } ?? results[...]
+            return Array(reported.prefix { $0 != nil }.map { $0! })
+        }
     }
 
     public var rowsRead: Int { completed.reduce(0) { $0 + $1.rowsRead } }

@@ -202,6 +202,13 @@ public final class CSVScan: BatchStream {
         return Batch(columns: batchColumns, count: count)
     }
 
+    /// Hands what was read of the current chunk to the queue when reading stopped inside it (a
+    /// failure further up); nothing when no chunk is being read.
+    func handOverUnfinishedChunk() {
+        guard let queue, current != nil else { return }
+        finishChunk(of: queue)
+    }
+
     /// Hands what the current chunk gave (its rejects, lines and counts) to the queue.
     private func finishChunk(of queue: CSVChunkedScan) {
         let segment = current!

@@ -14,6 +14,10 @@ public protocol ChunkedSource: AnyObject {
     /// Withdraws what the chunks read (their rows and rejects are not reported) and returns a serial
     /// stream of the whole source.
     func serial() throws -> BatchStream
+    /// Says that reading stopped at a failure in `chunk` (every chunk before it read and aligned):
+    /// what the source reports then covers those chunks and what was read of `chunk`, as a single
+    /// pass stopped there would, not chunks after it that other readers went on to read.
+    func failed(at chunk: Int)
 }
 
 /// One reader of a `ChunkedSource`.

@@ -121,7 +121,10 @@ public final class HashAggregateStream: BatchStream {
             try serial.consume(chain(try source.serial()))
             return serial
         }
-        if let failure { throw failure.error }
+        if let failure {
+            source.failed(at: failure.chunk)
+            throw failure.error
+        }
         let partials = try tasks.map { try $0.result!.get() }
         for other in partials.dropFirst() { try partials[0].merge(other) }
         return partials[0]

@@ -129,4 +129,5 @@ private final class ChunkedCSVSource: ChunkedSource {
     var chunkCount: Int { scan.chunkCount }
     func aligned(upTo chunk: Int) -> Bool { scan.aligned(upTo: chunk) }
     func serial() throws -> BatchStream { try fallback() }
+    func failed(at chunk: Int) { scan.failed(at: chunk) }
 }

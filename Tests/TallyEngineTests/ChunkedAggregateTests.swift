@@ -32,6 +32,8 @@ import TallyCompiler
             serialReads += 1
             return MaterializedStream(whole)
         }
+        private(set) var failedAt: Int?
+        func failed(at chunk: Int) { failedAt = chunk }
     }
 
     final class Reader: ChunkReader {
