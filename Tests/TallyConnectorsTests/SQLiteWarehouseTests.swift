@@ -134,6 +134,31 @@ import TallyEngine
         #expect(try wh.rowCount(of: "stock") == 1)
     }
 
+    /// A constraint the table holds (here a NOT NULL the load's schema does not declare) failing in
+    /// the middle of a multi-row statement undoes the whole load: the statement's earlier rows, the
+    /// earlier statements and the delete, while the rows of the transaction before it stay.
+    @Test(arguments: [1, 63, 64, 65, 130, 199])
+    func constraintFailureInsideAStatementUndoesTheLoad(failingRow: Int) throws {
+        let (wh, _) = try open()
+        try wh.connection.execute("""
+            CREATE TABLE stock (business_date TEXT NOT NULL, sku TEXT NOT NULL, qty INTEGER NOT NULL,
+              amount TEXT, ratio REAL, flag INTEGER, seen_at TEXT)
+            """)
+        try wh.begin()
+        try wh.load([batch(day: day, [("A", 1, 100), ("B", 2, 200)])], table: "stock", schema: schema,
+                    mode: .replacePartition(column: "business_date", value: .date(day)))
+        let rows = (0..<200).map { i in ("S\(i)", i == failingRow ? nil : Int64(i), Int128(i)) }
+        #expect(throws: SQLiteError.self) {
+            try wh.load([batch(day: day, rows)], table: "stock", schema: schema,
+                        mode: .replacePartition(column: "business_date", value: .date(day)))
+        }
+        try wh.commit()
+        #expect(try skuQtyAmount(wh) == [
+            [.text("2024-01-01"), .text("A"), .integer(1), .text("1.00")],
+            [.text("2024-01-01"), .text("B"), .integer(2), .text("2.00")],
+        ])
+    }
+
     @Test func mergeUpsertsAndKeepsUntouchedRows() throws {
         let (wh, _) = try open()
         let keys = ["business_date", "sku"]
