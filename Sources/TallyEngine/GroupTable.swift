@@ -1,3 +1,4 @@
+import CPrefetch
 import TallyCompiler
 
 /// Assigns dense ids 0, 1, 2, ... (in first-seen order) to the distinct tuples of key columns.
@@ -44,8 +45,6 @@ final class GroupTable {
 
     /// Per-batch hashes (reused between batches).
     private let hashScratch = RawVec<UInt64>(capacity: Batch.defaultSize)
-    /// Sum of the touched slots, stored so the reads are not optimized away.
-    private var prefetchSink: UInt64 = 0
 
     /// `expectedGroups`: how many groups to make room for up front (the table grows past it as needed).
     init(keyTypes: [DataType], expectedGroups: Int = 0) {
@@ -153,30 +152,31 @@ final class GroupTable {
 
     // MARK: - Single string key
 
+    /// How many rows ahead of the probe the string layout prefetches a row's home slot.
+    private let probeAhead = 24
+
     private func lookupStrings(_ s: StringArray, _ validity: Bitmap?, _ n: Int, _ skippingNulls: Bool,
                                _ inserting: Bool, _ ids: inout [Int]) {
         hashScratch.resize(to: n, with: 0)
         let hashes = hashScratch.base
-        var sink: UInt64 = 0
         s.offsets.withUnsafeBufferPointer { off in
             s.bytes.withUnsafeBufferPointer { bytes in
                 ids.withUnsafeMutableBufferPointer { out in
                     let b = bytes.baseAddress
                     let end = UnsafePointer(b.map { $0 + bytes.count })
-                    // Pass 1: hashes, and a read of each row's slot: the loads are independent of
-                    // each other, so their cache misses overlap, and pass 2 finds the slots cached.
-                    let (table, tableMask) = (stringSlots, mask)
+                    // Pass 1: hashes.
                     for i in 0..<n {
                         let start = Int(off[i])
-                        let h = hashBytes(UnsafePointer(b.map { $0 + start }), Int(off[i + 1]) - start)
-                        hashes[i] = h
-                        sink &+= table[Int(truncatingIfNeeded: h) & tableMask].head
+                        hashes[i] = hashBytes(UnsafePointer(b.map { $0 + start }), Int(off[i + 1]) - start)
                     }
                     // Pass 2: probe. The table's slots, mask and key bytes are held in locals (reading
                     // the properties in the loop costs an exclusivity check each) and reloaded after an
                     // insert, which may grow them.
                     var (slots, slotMask, keys) = (stringSlots, mask, keyArena.base)
+                    for i in 0..<Swift.min(n, probeAhead) { tally_prefetch(slots + Self.homeOfString(hashes[i], slotMask)) }
                     for i in 0..<n {
+                        // The home slot of a row `probeAhead` rows on: its cache miss overlaps the probes until then.
+                        if i + probeAhead < n { tally_prefetch(slots + Self.homeOfString(hashes[i + probeAhead], slotMask)) }
                         if let validity, !validity[i] {
                             if !skippingNulls { out[i] = nullGroupId(inserting: inserting) }
                             continue
@@ -208,7 +208,6 @@ final class GroupTable {
                 }
             }
         }
-        prefetchSink = sink
     }
 
     private func addString(_ p: UnsafePointer<UInt8>?, _ len: Int, hash: UInt64, prefix: (UInt64, UInt64),
@@ -234,15 +233,14 @@ final class GroupTable {
                             _ inserting: Bool, _ ids: inout [Int]) {
         hashScratch.resize(to: n, with: 0)
         let hashes = hashScratch.base
-        var sink: UInt64 = 0
         v.withUnsafeBufferPointer { values in
             ids.withUnsafeMutableBufferPointer { out in
-                // Hashes and a read of each row's slot (see `lookupStrings`), then the probes.
+                // Hashes and a prefetch of each row's slot (see `lookupStrings`), then the probes.
                 var (table, tableMask, keys) = (slots, mask, keyInts.base)
                 for i in 0..<n {
                     let h = mix64(UInt64(bitPattern: values[i]) ^ 0x243F_6A88_85A3_08D3)
                     hashes[i] = h
-                    sink &+= table[Int(truncatingIfNeeded: h) & tableMask]
+                    tally_prefetch(table + (Int(truncatingIfNeeded: h) & tableMask))
                 }
                 // The table is held in locals as in `lookupStrings`, reloaded after an insert.
                 for i in 0..<n {
@@ -276,7 +274,6 @@ final class GroupTable {
                 }
             }
         }
-        prefetchSink = sink
     }
 
     /// The null key's group in the single-key layouts (created on first use when inserting).

@@ -1,3 +1,4 @@
+import CPrefetch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -247,18 +248,15 @@ final class GroupStates {
         return offset
     }
 
-    /// Loads a word of each cache line of group `g`'s record (a software prefetch); returns a
-    /// value to keep so the loads are not optimized away.
+    /// Prefetches the cache lines of group `g`'s record.
     @inline(__always)
-    static func touch(_ base: UnsafeMutableRawPointer, _ stride: Int, _ g: Int) -> Int {
+    static func prefetch(_ base: UnsafeMutableRawPointer, _ stride: Int, _ g: Int) {
         let at = base + g &* stride
-        var sum = at.load(as: Int.self)
-        var offset = 64
-        while offset < stride {
-            sum &+= at.load(fromByteOffset: offset, as: Int.self)
+        var offset = 0
+        repeat {
+            tally_prefetch(at + offset)
             offset &+= 64
-        }
-        return sum
+        } while offset < stride
     }
 
     /// Grows to `n` records (never shrinks), new ones initialized from the fields' initial values.

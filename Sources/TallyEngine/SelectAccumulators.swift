@@ -123,8 +123,6 @@ final class StringSelectAccumulator: RecordAccumulator {
     private var field = 0
     private let arena = ByteArena(capacity: 1 << 16)
     private var liveBytes = 0
-    /// Sum of the touched states, stored so the reads are not optimized away.
-    private var prefetchSink = 0
 
     init(_ mode: SelectMode) {
         self.mode = mode
@@ -167,14 +165,13 @@ final class StringSelectAccumulator: RecordAccumulator {
         let validity = input.validity
         let (base, stride, field) = (store.base, store.stride, self.field)
         let lengthOffset = field + MemoryLayout<Kept>.offset(of: \.length)!
-        var sink = 0
         strings.offsets.withUnsafeBufferPointer { off in
             strings.bytes.withUnsafeBufferPointer { bytes in
                 groups.withUnsafeBufferPointer { gp in
                     let b = bytes.baseAddress
                     let end = UnsafePointer(b.map { $0 + bytes.count })
                     for i in rows {
-                        if i + lookahead < rows.upperBound { sink &+= GroupStates.touch(base, stride, gp[i + lookahead]) }
+                        if i + lookahead < rows.upperBound { GroupStates.prefetch(base, stride, gp[i + lookahead]) }
                         if let validity, !validity[i] { continue }
                         let at = base + (gp[i] &* stride &+ field)
                         if mode == .first && at.load(fromByteOffset: lengthOffset - field, as: Int.self) >= 0 { continue }
@@ -185,7 +182,6 @@ final class StringSelectAccumulator: RecordAccumulator {
                 }
             }
         }
-        prefetchSink = sink
         if arena.count > 1 << 20 && arena.count > 2 * liveBytes { compact() }
     }
 
