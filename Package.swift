@@ -25,14 +25,14 @@ let package = Package(
         .target(name: "CScanKernels"),
         // glibc's malloc.h (allocator tuning in the CLI).
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
-        // Cache prefetch hints for the engine's hash tables (header only).
-        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
+        // Prefetch hints and mremap for the engine's hash tables and group states (header only).
+        .systemLibrary(name: "CMemory", path: "Sources/CMemory"),
 
         // One library per stage; imports point one way, top to bottom.
         .target(name: "TallyDiagnostics"),
         .target(name: "TallySpec", dependencies: ["TallyDiagnostics", "CYAML"]),
         .target(name: "TallyCompiler", dependencies: ["TallyDiagnostics", "TallySpec"]),
-        .target(name: "TallyEngine", dependencies: ["TallyDiagnostics", "TallyCompiler", "CPrefetch"]),
+        .target(name: "TallyEngine", dependencies: ["TallyDiagnostics", "TallyCompiler", "CMemory"]),
         .target(name: "TallyConnectors", dependencies: ["TallyDiagnostics", "TallyCompiler", "TallyEngine", "CSQLite", "CScanKernels"]),
         .target(
             name: "TallyRuntime",

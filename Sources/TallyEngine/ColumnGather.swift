@@ -96,21 +96,30 @@ extension ColumnValues {
         }
     }
 
-    /// Appends buffers of the same storage kind.
+    /// Appends buffers of the same storage kind, growing each buffer once to its final size.
     mutating func append(contentsOf others: [ColumnValues]) {
+        let rows = others.reduce(0) { $0 + $1.count }
+        func appending<T>(_ a: [T], _ part: (ColumnValues) -> [T]) -> [T] {
+            var a = a
+            a.reserveCapacity(a.count + rows)
+            for o in others { a += part(o) }
+            return a
+        }
         switch self {
-        case .int(var a): for o in others { a += o.ints }; self = .int(a)
-        case .decimal(var a): for o in others { a += o.decimals }; self = .decimal(a)
-        case .double(var a): for o in others { a += o.doubles }; self = .double(a)
-        case .bool(var a): for o in others { a += o.bools }; self = .bool(a)
-        case .date(var a): for o in others { a += o.dates }; self = .date(a)
-        case .timestamp(var a): for o in others { a += o.timestamps }; self = .timestamp(a)
+        case .int(let a): self = .int(appending(a, \.ints))
+        case .decimal(let a): self = .decimal(appending(a, \.decimals))
+        case .double(let a): self = .double(appending(a, \.doubles))
+        case .bool(let a): self = .bool(appending(a, \.bools))
+        case .date(let a): self = .date(appending(a, \.dates))
+        case .timestamp(let a): self = .timestamp(appending(a, \.timestamps))
         case .string(var a):
+            a.bytes.reserveCapacity(a.bytes.count + others.reduce(0) { $0 + $1.strings.bytes.count })
+            a.offsets.reserveCapacity(a.offsets.count + rows)
             for o in others {
                 let s = o.strings
                 let base = Int32(a.bytes.count)
                 a.bytes += s.bytes
-                a.offsets += s.offsets.dropFirst().map { $0 + base }
+                for offset in s.offsets.dropFirst() { a.offsets.append(offset + base) }
             }
             self = .string(a)
         }

@@ -1,4 +1,4 @@
-import CPrefetch
+import CMemory
 import TallyCompiler
 
 /// Assigns dense ids 0, 1, 2, ... (in first-seen order) to the distinct tuples of key columns.
@@ -64,10 +64,16 @@ final class GroupTable {
         (slots, stringSlots) = Self.allocateSlots(slotCount, layout)
     }
 
-    deinit { Self.freeSlots(slots, stringSlots) }
+    deinit { Self.freeSlots(slots, stringSlots, slotCount, layout) }
+
+    /// Slot arrays for `n` slots: the plain one for the integer and generic layouts, the string one
+    /// for the string layout (the other gets one slot).
+    private static func slotCounts(_ n: Int, _ layout: Layout) -> (plain: Int, strings: Int) {
+        layout == .string ? (1, n) : (n, 1)
+    }
 
     private static func allocateSlots(_ n: Int, _ layout: Layout) -> (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<StringSlot>) {
-        let plainCount = layout == .string ? 1 : n, stringCount = layout == .string ? n : 1
+        let (plainCount, stringCount) = slotCounts(n, layout)
         let plain = LargeMemory.allocate(byteCount: plainCount * MemoryLayout<UInt64>.stride, alignment: 64)
             .bindMemory(to: UInt64.self, capacity: plainCount)
         plain.initialize(repeating: 0, count: plainCount)
@@ -77,9 +83,11 @@ final class GroupTable {
         return (plain, strings)
     }
 
-    private static func freeSlots(_ plain: UnsafeMutablePointer<UInt64>, _ strings: UnsafeMutablePointer<StringSlot>) {
-        LargeMemory.free(UnsafeMutableRawPointer(plain))
-        LargeMemory.free(UnsafeMutableRawPointer(strings))
+    private static func freeSlots(_ plain: UnsafeMutablePointer<UInt64>, _ strings: UnsafeMutablePointer<StringSlot>,
+                                  _ n: Int, _ layout: Layout) {
+        let (plainCount, stringCount) = slotCounts(n, layout)
+        LargeMemory.free(UnsafeMutableRawPointer(plain), byteCount: plainCount * MemoryLayout<UInt64>.stride)
+        LargeMemory.free(UnsafeMutableRawPointer(strings), byteCount: stringCount * MemoryLayout<StringSlot>.stride)
     }
 
     /// The number of groups.
@@ -344,7 +352,7 @@ final class GroupTable {
 
     /// Doubles the slot array and re-places every group by its stored hash.
     private func grow() {
-        Self.freeSlots(slots, stringSlots)
+        Self.freeSlots(slots, stringSlots, slotCount, layout)
         slotCount *= 2
         mask = slotCount - 1
         (slots, stringSlots) = Self.allocateSlots(slotCount, layout)

@@ -1,4 +1,4 @@
-import CPrefetch
+import CMemory
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,10 +17,11 @@ final class RawVec<T: BitwiseCopyable> {
 
     init(capacity: Int = 16) {
         self.capacity = Swift.max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
+        base = LargeMemory.allocate(byteCount: self.capacity * MemoryLayout<T>.stride, alignment: MemoryLayout<T>.alignment)
+            .bindMemory(to: T.self, capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    deinit { LargeMemory.free(base, byteCount: capacity * MemoryLayout<T>.stride) }
 
     @inline(__always) subscript(i: Int) -> T {
         get { base[i] }
@@ -31,10 +32,9 @@ final class RawVec<T: BitwiseCopyable> {
         guard n > capacity else { return }
         var c = capacity
         while c < n { c *= 2 }
-        let b = UnsafeMutablePointer<T>.allocate(capacity: c)
-        b.update(from: base, count: count)
-        base.deallocate()
-        base = b
+        let size = MemoryLayout<T>.stride
+        base = LargeMemory.grow(base, from: capacity * size, to: c * size, keeping: count * size,
+                                alignment: MemoryLayout<T>.alignment).bindMemory(to: T.self, capacity: c)
         capacity = c
     }
 
@@ -63,10 +63,10 @@ final class ByteArena {
 
     init(capacity: Int = 4096) {
         self.capacity = Swift.max(capacity, 64)
-        base = .allocate(capacity: self.capacity)
+        base = LargeMemory.allocate(byteCount: self.capacity, alignment: 1).bindMemory(to: UInt8.self, capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    deinit { LargeMemory.free(base, byteCount: capacity) }
 
     /// Copies `n` bytes from `p`; returns their offset.
     @inline(__always) func append(_ p: UnsafePointer<UInt8>?, _ n: Int) -> Int {
@@ -81,10 +81,8 @@ final class ByteArena {
     private func grow(_ n: Int) {
         var c = capacity
         while c < n { c *= 2 }
-        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
-        b.update(from: base, count: count)
-        base.deallocate()
-        base = b
+        base = LargeMemory.grow(base, from: capacity, to: c, keeping: count, alignment: 1)
+            .bindMemory(to: UInt8.self, capacity: c)
         capacity = c
     }
 
@@ -178,31 +176,65 @@ func compareWithPrefix(_ a: (UInt64, UInt64), _ pa: UnsafePointer<UInt8>?, _ na:
     return compareBytes(pa! + 16, na - 16, pb! + 16, nb - 16)
 }
 
-/// Memory for hash tables and per-group state. Buffers of 1 MiB or more are aligned to 2 MiB and
-/// advised to use transparent huge pages: their accesses are random, and with 4 KiB pages nearly
-/// every one of them would also miss the TLB. Free with `LargeMemory.free`.
+/// Memory for hash tables and per-group state. Blocks of 1 MiB or more are, on Linux, anonymous
+/// mappings of their own, sized in whole 2 MiB huge pages and advised to use transparent huge pages
+/// (their accesses are random, and with 4 KiB pages nearly every one of them would also miss the
+/// TLB); they go back to the system when freed and grow in place with `mremap`. Smaller blocks come
+/// from `malloc`. Free with `LargeMemory.free`, giving the size the block was allocated or grown to.
 enum LargeMemory {
     static let hugePage = 2 << 20
 
+    /// The mapping size of a block of `byteCount` bytes, or nil for a `malloc` block.
+    private static func mappedSize(_ byteCount: Int) -> Int? {
+        guard tally_can_mremap() != 0, byteCount >= 1 << 20 else { return nil }
+        return (byteCount + hugePage - 1) / hugePage * hugePage
+    }
+
+    /// `byteCount` bytes aligned to `alignment` (at most a page), not initialized.
     static func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer {
-        let n = Swift.max(byteCount, 1)
-        let huge = n >= 1 << 20
-        let size = huge ? (n + hugePage - 1) / hugePage * hugePage : n
-        var p: UnsafeMutableRawPointer?
-        let result = posix_memalign(&p, huge ? hugePage : Swift.max(alignment, MemoryLayout<Int>.size), size)
-        guard result == 0, let p else { fatalError("out of memory allocating \(size) bytes") }
         #if os(Linux)
-        if huge { _ = madvise(p, size, MADV_HUGEPAGE) }
+        if let size = mappedSize(byteCount) {
+            guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                  p != MAP_FAILED else { fatalError("out of memory mapping \(size) bytes") }
+            _ = madvise(p, size, MADV_HUGEPAGE)
+            return p
+        }
         #endif
+        var p: UnsafeMutableRawPointer?
+        let result = posix_memalign(&p, Swift.max(alignment, MemoryLayout<Int>.size), Swift.max(byteCount, 1))
+        guard result == 0, let p else { fatalError("out of memory allocating \(byteCount) bytes") }
         return p
     }
 
-    static func free(_ p: UnsafeMutableRawPointer) {
+    /// Frees block `p` of `byteCount` bytes.
+    static func free(_ p: UnsafeMutableRawPointer, byteCount: Int) {
+        #if os(Linux)
+        if let size = mappedSize(byteCount) {
+            munmap(p, size)
+            return
+        }
+        #endif
         #if canImport(Glibc)
         Glibc.free(p)
         #else
         Darwin.free(p)
         #endif
+    }
+
+    /// Block `p` of `oldCount` bytes enlarged to `newCount` bytes, its first `keep` bytes kept; `p`
+    /// is invalid afterwards. A mapped block grows with `mremap`: its pages move as they are, so
+    /// nothing is copied and only the added pages are new (and zeroed by the system).
+    static func grow(_ p: UnsafeMutableRawPointer, from oldCount: Int, to newCount: Int, keeping keep: Int,
+                     alignment: Int) -> UnsafeMutableRawPointer {
+        if let oldSize = mappedSize(oldCount), let newSize = mappedSize(newCount) {
+            if newSize == oldSize { return p }
+            guard let q = tally_mremap(p, oldSize, newSize) else { fatalError("out of memory mapping \(newSize) bytes") }
+            return q
+        }
+        let q = allocate(byteCount: newCount, alignment: alignment)
+        q.copyMemory(from: p, byteCount: keep)
+        free(p, byteCount: oldCount)
+        return q
     }
 }
 
@@ -226,7 +258,7 @@ final class GroupStates {
         base = LargeMemory.allocate(byteCount: Self.baseAlignment, alignment: Self.baseAlignment)
     }
 
-    deinit { LargeMemory.free(base) }
+    deinit { LargeMemory.free(base, byteCount: Swift.max(capacity * stride, Self.baseAlignment)) }
 
     /// Adds a field of type `T` starting as `initial` in every record; returns its byte offset.
     func addField<T: BitwiseCopyable>(initial: T) -> Int {
@@ -269,10 +301,8 @@ final class GroupStates {
         if n > capacity {
             var c = Swift.max(capacity, 1024)
             while c < n { c *= 2 }
-            let b = LargeMemory.allocate(byteCount: c * stride, alignment: Self.baseAlignment)
-            b.copyMemory(from: base, byteCount: count * stride)
-            LargeMemory.free(base)
-            base = b
+            base = LargeMemory.grow(base, from: Swift.max(capacity * stride, Self.baseAlignment), to: c * stride,
+                                    keeping: count * stride, alignment: Self.baseAlignment)
             capacity = c
         }
         template.withUnsafeBytes { t in

@@ -13,11 +13,13 @@ struct Tally: ParsableCommand {
     /// Usage errors exit with 2, as documented; everything else keeps ArgumentParser's behaviour.
     static func main() {
         #if canImport(Glibc)
-        // Blocks of 1 MiB and more (group tables, column buffers) get their own mappings and go back
-        // to the system when freed. glibc otherwise raises this threshold after the first such free,
-        // and later large blocks stay in the heap arenas of the threads that freed them: a run's
-        // peak memory would then be the sum of its stages instead of the largest one.
-        mallopt(M_MMAP_THRESHOLD, 1 << 20)
+        // Blocks of 8 MiB and more get their own mappings and go back to the system when freed.
+        // glibc otherwise raises this threshold after the first such free, and later large blocks
+        // stay in the heap arenas of the threads that freed them: a run's peak memory would then be
+        // the sum of its stages instead of the largest one. Below it, the columns of a few hundred
+        // thousand rows that the sinks build and drop reuse heap pages instead of faulting in new
+        // ones. (The engine's hash tables and group states map their own memory: `LargeMemory`.)
+        mallopt(M_MMAP_THRESHOLD, 8 << 20)
         #endif
         do {
             var command = try parseAsRoot()
