@@ -1,5 +1,5 @@
 // Memory primitives for the engine's hash tables and group states that Swift's Glibc module does not
-// offer: cache prefetch hints and growing a mapping in place (`mremap`).
+// offer: cache prefetch hints and resizing a mapping (`mremap`).
 #ifndef TALLY_MEMORY_H
 #define TALLY_MEMORY_H
 
@@ -21,7 +21,7 @@ static inline void tally_prefetch(const void *p) {
 #endif
 }
 
-/// Whether `tally_mremap` can grow mappings on this system.
+/// Whether `tally_mremap` can resize mappings on this system.
 static inline int tally_can_mremap(void) {
 #if defined(__linux__)
     return 1;
@@ -40,6 +40,17 @@ static inline void *tally_mremap(void *p, size_t old_size, size_t new_size) {
 #else
     (void)p; (void)old_size; (void)new_size;
     return NULL;
+#endif
+}
+
+/// Shrinks the anonymous mapping of `old_size` bytes at `p` to its first `new_size` bytes, in
+/// place; the rest goes back to the system. Returns 0 on failure or where `mremap` does not exist.
+static inline int tally_mremap_shrink(void *p, size_t old_size, size_t new_size) {
+#if defined(__linux__)
+    return mremap(p, old_size, new_size, 0) != MAP_FAILED;
+#else
+    (void)p; (void)old_size; (void)new_size;
+    return 0;
 #endif
 }
 

@@ -83,6 +83,23 @@ final class GroupTable {
         return (plain, strings)
     }
 
+    /// The slot arrays of `n` slots resized to `newCount` empty slots (in place where the memory
+    /// allows: a mapping's pages are kept, and only the added ones are new).
+    private static func resizeSlots(_ plain: UnsafeMutablePointer<UInt64>, _ strings: UnsafeMutablePointer<StringSlot>,
+                                    _ n: Int, to newCount: Int, _ layout: Layout)
+        -> (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<StringSlot>) {
+        let (plainCount, stringCount) = slotCounts(n, layout)
+        let (newPlainCount, newStringCount) = slotCounts(newCount, layout)
+        let plainSize = MemoryLayout<UInt64>.stride, stringSize = MemoryLayout<StringSlot>.stride
+        let newPlain = LargeMemory.grow(plain, from: plainCount * plainSize, to: newPlainCount * plainSize,
+                                        keeping: 0, alignment: 64).bindMemory(to: UInt64.self, capacity: newPlainCount)
+        newPlain.initialize(repeating: 0, count: newPlainCount)
+        let newStrings = LargeMemory.grow(strings, from: stringCount * stringSize, to: newStringCount * stringSize,
+                                          keeping: 0, alignment: 64).bindMemory(to: StringSlot.self, capacity: newStringCount)
+        newStrings.initialize(repeating: StringSlot(head: 0, lenOffset: 0, w0: 0, w1: 0), count: newStringCount)
+        return (newPlain, newStrings)
+    }
+
     private static func freeSlots(_ plain: UnsafeMutablePointer<UInt64>, _ strings: UnsafeMutablePointer<StringSlot>,
                                   _ n: Int, _ layout: Layout) {
         let (plainCount, stringCount) = slotCounts(n, layout)
@@ -350,12 +367,12 @@ final class GroupTable {
         return g
     }
 
-    /// Doubles the slot array and re-places every group by its stored hash.
+    /// Doubles the slot array and re-places every group by its stored hash (the old slots are not
+    /// read, so the array is resized in place and cleared).
     private func grow() {
-        Self.freeSlots(slots, stringSlots, slotCount, layout)
+        (slots, stringSlots) = Self.resizeSlots(slots, stringSlots, slotCount, to: 2 * slotCount, layout)
         slotCount *= 2
         mask = slotCount - 1
-        (slots, stringSlots) = Self.allocateSlots(slotCount, layout)
         let arenaEnd = UnsafePointer(keyArena.base + keyArena.count)
         for g in 0..<count where g != nullGroup {
             let h = groupHashes[g]

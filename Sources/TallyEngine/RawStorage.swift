@@ -1,4 +1,5 @@
 import CMemory
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -179,8 +180,9 @@ func compareWithPrefix(_ a: (UInt64, UInt64), _ pa: UnsafePointer<UInt8>?, _ na:
 /// Memory for hash tables and per-group state. Blocks of 1 MiB or more are, on Linux, anonymous
 /// mappings of their own, sized in whole 2 MiB huge pages and advised to use transparent huge pages
 /// (their accesses are random, and with 4 KiB pages nearly every one of them would also miss the
-/// TLB); they go back to the system when freed and grow in place with `mremap`. Smaller blocks come
-/// from `malloc`. Free with `LargeMemory.free`, giving the size the block was allocated or grown to.
+/// TLB); they grow in place with `mremap`. A freed mapping is kept for the next allocation, up to
+/// `keptLimit` bytes in all (see `Kept`). Smaller blocks come from `malloc`. Free with
+/// `LargeMemory.free`, giving the size the block was allocated or grown to.
 enum LargeMemory {
     static let hugePage = 2 << 20
 
@@ -194,6 +196,7 @@ enum LargeMemory {
     static func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer {
         #if os(Linux)
         if let size = mappedSize(byteCount) {
+            if let p = Kept.take(size) { return p }
             guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
                   p != MAP_FAILED else { fatalError("out of memory mapping \(size) bytes") }
             _ = madvise(p, size, MADV_HUGEPAGE)
@@ -210,7 +213,7 @@ enum LargeMemory {
     static func free(_ p: UnsafeMutableRawPointer, byteCount: Int) {
         #if os(Linux)
         if let size = mappedSize(byteCount) {
-            munmap(p, size)
+            if !Kept.put(p, size) { munmap(p, size) }
             return
         }
         #endif
@@ -226,6 +229,7 @@ enum LargeMemory {
     /// nothing is copied and only the added pages are new (and zeroed by the system).
     static func grow(_ p: UnsafeMutableRawPointer, from oldCount: Int, to newCount: Int, keeping keep: Int,
                      alignment: Int) -> UnsafeMutableRawPointer {
+        if newCount <= oldCount { return p }
         if let oldSize = mappedSize(oldCount), let newSize = mappedSize(newCount) {
             if newSize == oldSize { return p }
             guard let q = tally_mremap(p, oldSize, newSize) else { fatalError("out of memory mapping \(newSize) bytes") }
@@ -235,6 +239,60 @@ enum LargeMemory {
         q.copyMemory(from: p, byteCount: keep)
         free(p, byteCount: oldCount)
         return q
+    }
+}
+
+extension LargeMemory {
+    /// How many bytes of freed mappings are kept for reuse: enough for the tables of the hash
+    /// joins that follow a large aggregate, little next to the peak memory of a run that has them.
+    static let keptLimit = 32 << 20
+
+    /// Freed mappings kept for the next allocations. A new mapping's pages are faulted in and
+    /// zeroed by the system on first touch, which on virtual machines can cost more than the work
+    /// then done on them (the 16 MiB table of a 200k-row hash join took longer to fault in than to
+    /// fill); a kept mapping's pages are already in place. An allocation takes the smallest kept
+    /// mapping that fits and shrinks it to size (the rest goes back to the system); a freed mapping
+    /// makes room for itself by releasing the mappings kept longest.
+    enum Kept {
+        /// (address, size) of each kept mapping; addresses as integers, so the list is `Sendable`.
+        private static let mappings = Mutex<[(address: UInt, size: Int)]>([])
+
+        /// A kept mapping of `size` bytes, if one at least that large is kept.
+        static func take(_ size: Int) -> UnsafeMutableRawPointer? {
+            let found = mappings.withLock { kept -> (address: UInt, size: Int)? in
+                guard let i = kept.indices.filter({ kept[$0].size >= size }).min(by: { kept[$0].size < kept[$1].size })
+                else { return nil }
+                return kept.remove(at: i)
+            }
+            guard let found, let p = UnsafeMutableRawPointer(bitPattern: found.address) else { return nil }
+            if found.size > size {
+                guard tally_mremap_shrink(p, found.size, size) != 0 else {
+                    munmap(p, found.size)
+                    return nil
+                }
+            }
+            return p
+        }
+
+        /// Keeps mapping `p` of `size` bytes, releasing the mappings kept longest if the kept bytes
+        /// would pass `keptLimit`; false when `p` alone is larger than that (it is not kept).
+        static func put(_ p: UnsafeMutableRawPointer, _ size: Int) -> Bool {
+            guard size <= keptLimit else { return false }
+            let released = mappings.withLock { kept -> [(address: UInt, size: Int)] in
+                var total = kept.reduce(size) { $0 + $1.size }
+                var count = 0
+                while total > keptLimit {
+                    total -= kept[count].size
+                    count += 1
+                }
+                let released = Array(kept.prefix(count))
+                kept.removeFirst(count)
+                kept.append((UInt(bitPattern: p), size))
+                return released
+            }
+            for m in released { munmap(UnsafeMutableRawPointer(bitPattern: m.address), m.size) }
+            return true
+        }
     }
 }
 
