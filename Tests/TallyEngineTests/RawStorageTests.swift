@@ -44,4 +44,18 @@ import Testing
         #expect((0..<300_000).allSatisfy { store.field($0, sum).load(as: Int64.self) == Int64($0) * 3 })
         #expect((0..<300_000).allSatisfy { store.field($0, flag).load(as: UInt8.self) == 9 })
     }
+
+    /// Mappings freed and taken again (kept whole, shrunk, or released to make room) hold what the
+    /// new owner writes, while other live blocks keep theirs.
+    @Test func reusedMappingsHoldTheirNewContents() {
+        let live = RawVec<UInt32>(capacity: 1 << 19)  // 2 MiB, alive throughout
+        live.resize(to: 1 << 19, with: 0xABCD)
+        for (round, count) in [1 << 21, 1 << 20, 3 << 20, 1 << 18, 5 << 20, 1 << 21].enumerated() {
+            let v = RawVec<UInt64>(capacity: count)
+            v.resize(to: count, with: UInt64(round))
+            for i in stride(from: 0, to: count, by: 4097) { v[i] = UInt64(i) }
+            #expect((0..<count).allSatisfy { v[$0] == ($0 % 4097 == 0 ? UInt64($0) : UInt64(round)) })
+        }
+        #expect((0..<(1 << 19)).allSatisfy { live[$0] == 0xABCD })
+    }
 }
