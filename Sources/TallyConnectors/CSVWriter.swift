@@ -16,6 +16,9 @@ public final class CSVWriter: StagedCSVOutput {
     private let file: AtomicFileWriter
     private let encoder: CSVFieldEncoder
     private var line: [UInt8] = []
+    /// The current batch's fields, column after column, and where each ends (`CSVFieldEncoder.appendFields`).
+    private var fieldText: [UInt8] = []
+    private var fieldEnds: [Int] = []
 
     /// Creates missing directories and starts the file with the header line (when `options.header`).
     public init(path: String, schema: Schema, options: CSVOptions = CSVOptions()) throws {
@@ -34,22 +37,37 @@ public final class CSVWriter: StagedCSVOutput {
         }
     }
 
-    /// Appends the rows of `batch`, whose columns follow `schema`.
+    /// Appends the rows of `batch`, whose columns follow `schema`: each column's fields are encoded
+    /// in one pass, then the lines are assembled from them.
     public func write(_ batch: Batch) throws {
         guard batch.columns.count == schema.count else {
             throw ConnectorError("batch has \(batch.columns.count) columns, the file's schema has \(schema.count)",
                                  path: path)
         }
-        line.removeAll(keepingCapacity: true)
-        for row in 0..<batch.count {
-            for (c, column) in batch.columns.enumerated() {
-                if c > 0 { line.append(options.delimiter) }
-                encoder.appendValue(of: column, row: row, to: &line)
+        let (rows, columns) = (batch.count, batch.columns.count)
+        fieldText.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        for column in batch.columns { encoder.appendFields(of: column, to: &fieldText, ends: &fieldEnds) }
+        var out = [UInt8]()
+        swap(&out, &line)
+        out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(fieldText.count + rows * columns)
+        let delimiter = options.delimiter
+        fieldText.withUnsafeBufferPointer { text in
+            fieldEnds.withUnsafeBufferPointer { ends in
+                for row in 0..<rows {
+                    for c in 0..<columns {
+                        if c > 0 { out.append(delimiter) }
+                        let i = c * rows + row
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[(i == 0 ? 0 : ends[i - 1])..<ends[i]]))
+                    }
+                    out.append(10)
+                }
             }
-            line.append(10)
         }
+        swap(&out, &line)
         try file.write(line)
-        rowsWritten += batch.count
+        rowsWritten += rows
     }
 
     /// Writes every batch of `stream`.

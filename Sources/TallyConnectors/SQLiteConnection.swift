@@ -113,6 +113,21 @@ public final class SQLiteStatement {
                                     Self.transient))
     }
 
+    /// Binds UTF-8 bytes as TEXT without a copy: SQLite reads them in place when the statement
+    /// steps, so they must stay valid and unchanged until then, and the parameter must be rebound
+    /// or the bindings cleared (`clearBindings`) before they go away.
+    public func bind(borrowedUTF8 bytes: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
+        let empty: StaticString = ""
+        let base = bytes.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(empty.utf8Start)
+        // No destructor (SQLITE_STATIC): SQLite neither copies nor frees the bytes.
+        try check(sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil))
+    }
+
+    /// Sets every parameter to NULL.
+    public func clearBindings() {
+        sqlite3_clear_bindings(handle)
+    }
+
     public func bindNull(at index: Int32) throws {
         try check(sqlite3_bind_null(handle, index))
     }

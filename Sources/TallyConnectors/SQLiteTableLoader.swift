@@ -94,10 +94,7 @@ public final class SQLiteTableLoader {
         do {
             insert = try connection.prepare(head + values(rows: 1) + tail)
             bulkInsert = try connection.prepare(head + values(rows: perStatement) + tail)
-            if let partition = replaced.partition {
-                try insert.bind(partition.value, at: Int32(partition.column + 1))
-                try bulkInsert.bind(partition.value, at: Int32(partition.column + 1))
-            }
+            try bindPartition()
             summary.rowsDeleted = try cleared ?? replaced.delete(on: connection)
         } catch {
             try? connection.execute("ROLLBACK TO \(Self.savepoint); RELEASE \(Self.savepoint)")
@@ -119,20 +116,39 @@ public final class SQLiteTableLoader {
             var lastDate = [(day: Int32, value: SQLiteValue)?](repeating: nil, count: batch.columns.count)
             let loadedBefore = summary.rowsWritten
             var row = 0
-            while row < batch.count {
-                let bulk = batch.count - row >= rowsPerStatement
-                let statement = bulk ? bulkInsert : insert
-                let rows = row..<(row + (bulk ? rowsPerStatement : 1))
-                try bind(batch, rows: rows, to: statement, firstRowNumber: loadedBefore + row + 1, lastDate: &lastDate)
-                try statement.step()
-                statement.reset()
-                row = rows.upperBound
-                summary.rowsWritten += rows.count
+            // The statements read the batch's strings in place when they step (see `bind`).
+            try withExtendedLifetime(batch) {
+                while row < batch.count {
+                    let bulk = batch.count - row >= rowsPerStatement
+                    let statement = bulk ? bulkInsert : insert
+                    let rows = row..<(row + (bulk ? rowsPerStatement : 1))
+                    try bind(batch, rows: rows, to: statement, firstRowNumber: loadedBefore + row + 1, lastDate: &lastDate)
+                    try statement.step()
+                    statement.reset()
+                    row = rows.upperBound
+                    summary.rowsWritten += rows.count
+                }
             }
+            try releaseBatch()
         } catch {
             abort()
             throw error
         }
+    }
+
+    /// Clears the statements' bindings, which may point into a batch about to go, and binds the
+    /// partition value again.
+    private func releaseBatch() throws {
+        insert.clearBindings()
+        bulkInsert.clearBindings()
+        try bindPartition()
+    }
+
+    /// Binds the partition value (replace-partition loads), shared by every row of a statement.
+    private func bindPartition() throws {
+        guard let partition = partitionCheck else { return }
+        try insert.bind(partition.value, at: Int32(partition.column + 1))
+        try bulkInsert.bind(partition.value, at: Int32(partition.column + 1))
     }
 
     /// Binds rows `rows` of `batch` to `statement`, one row after the other, column by column (each
@@ -151,7 +167,8 @@ public final class SQLiteTableLoader {
             @inline(__always) func parameter(_ row: Int) -> Int32 { first + Int32(row) * width }
             switch column.values {
             case .string(let strings):
-                // Strings go to SQLite straight from the column's bytes.
+                // SQLite reads the strings in place from the batch (no copy per value); `write`
+                // clears the bindings before the batch goes.
                 try strings.offsets.withUnsafeBufferPointer { offsets in
                     try strings.bytes.withUnsafeBufferPointer { bytes in
                         for row in rows {
@@ -159,7 +176,7 @@ public final class SQLiteTableLoader {
                                 try statement.bindNull(at: parameter(row))
                             } else {
                                 let slice = bytes[Int(offsets[row])..<Int(offsets[row + 1])]
-                                try statement.bind(utf8: UnsafeBufferPointer(rebasing: slice), at: parameter(row))
+                                try statement.bind(borrowedUTF8: UnsafeBufferPointer(rebasing: slice), at: parameter(row))
                             }
                         }
                     }
@@ -228,6 +245,8 @@ public final class SQLiteTableLoader {
         open = false
         insert.reset()
         bulkInsert.reset()
+        insert.clearBindings()
+        bulkInsert.clearBindings()
         try? connection.execute("ROLLBACK TO \(Self.savepoint); RELEASE \(Self.savepoint)")
     }
 }

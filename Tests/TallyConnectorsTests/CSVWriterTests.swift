@@ -53,6 +53,45 @@ import TallyEngine
         #expect(dir.list("out") == ["x.csv"])
     }
 
+    /// Lines are assembled from each column's encoded fields: a null first field, empty strings and
+    /// batches of different sizes one after the other keep every field in its place.
+    @Test func assemblesLinesAcrossBatches() throws {
+        let dir = TempDir()
+        let schema = Schema([Field("a", .string), Field("b", .int), Field("c", .string)])
+        func batch(_ rows: [(String?, Int64?, String?)]) -> Batch {
+            var a = StringArray(), c = StringArray()
+            var va = Bitmap(count: rows.count, value: true), vb = va, vc = va
+            for (i, r) in rows.enumerated() {
+                a.append(r.0 ?? ""); c.append(r.2 ?? "")
+                if r.0 == nil { va[i] = false }
+                if r.1 == nil { vb[i] = false }
+                if r.2 == nil { vc[i] = false }
+            }
+            return Batch(columns: [
+                Column(type: .string, values: .string(a), validity: va),
+                Column(type: .int, values: .int(rows.map { $0.1 ?? 0 }), validity: vb),
+                Column(type: .string, values: .string(c), validity: vc),
+            ], count: rows.count)
+        }
+        let writer = try CSVWriter(path: dir.path + "/x.csv", schema: schema)
+        try writer.write(batch([(nil, nil, nil), ("x", 1, ""), ("", nil, "y,z")]))
+        try writer.write(batch([("long value", -20, nil)]))
+        try writer.write(batch([]))
+        try writer.write(batch([(nil, 3, "q"), ("r", nil, nil)]))
+        try writer.commit()
+        #expect(writer.rowsWritten == 6)
+        #expect(dir.read("x.csv") == """
+        a,b,c
+        ,,
+        x,1,""
+        "",,"y,z"
+        long value,-20,
+        ,3,q
+        r,,
+
+        """)
+    }
+
     @Test func roundTripsThroughTheScan() throws {
         let dir = TempDir()
         let path = dir.path + "/rt.csv"
