@@ -106,21 +106,24 @@ public final class SQLiteStatement {
 
     /// Binds UTF-8 bytes as TEXT.
     public func bind(utf8 bytes: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
-        // A non-null pointer is needed even for empty text, else SQLite binds NULL.
-        let empty: StaticString = ""
-        let base = bytes.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(empty.utf8Start)
-        try check(sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
-                                    Self.transient))
+        try bindText(bytes, at: index, destructor: Self.transient)
     }
 
     /// Binds UTF-8 bytes as TEXT without a copy: SQLite reads them in place when the statement
     /// steps, so they must stay valid and unchanged until then, and the parameter must be rebound
     /// or the bindings cleared (`clearBindings`) before they go away.
     public func bind(borrowedUTF8 bytes: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
+        // No destructor (SQLITE_STATIC): SQLite neither copies nor frees the bytes.
+        try bindText(bytes, at: index, destructor: nil)
+    }
+
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32,
+                          destructor: sqlite3_destructor_type?) throws {
+        // A non-null pointer is needed even for empty text, else SQLite binds NULL.
         let empty: StaticString = ""
         let base = bytes.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(empty.utf8Start)
-        // No destructor (SQLITE_STATIC): SQLite neither copies nor frees the bytes.
-        try check(sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil))
+        try check(sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                                    destructor))
     }
 
     /// Sets every parameter to NULL.

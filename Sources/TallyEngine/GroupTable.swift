@@ -74,13 +74,9 @@ final class GroupTable {
 
     private static func allocateSlots(_ n: Int, _ layout: Layout) -> (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<StringSlot>) {
         let (plainCount, stringCount) = slotCounts(n, layout)
-        let plain = LargeMemory.allocate(byteCount: plainCount * MemoryLayout<UInt64>.stride, alignment: 64)
-            .bindMemory(to: UInt64.self, capacity: plainCount)
-        plain.initialize(repeating: 0, count: plainCount)
-        let strings = LargeMemory.allocate(byteCount: stringCount * MemoryLayout<StringSlot>.stride, alignment: 64)
-            .bindMemory(to: StringSlot.self, capacity: stringCount)
-        strings.initialize(repeating: StringSlot(head: 0, lenOffset: 0, w0: 0, w1: 0), count: stringCount)
-        return (plain, strings)
+        return emptySlots(LargeMemory.allocate(byteCount: plainCount * MemoryLayout<UInt64>.stride, alignment: 64),
+                          LargeMemory.allocate(byteCount: stringCount * MemoryLayout<StringSlot>.stride, alignment: 64),
+                          n, layout)
     }
 
     /// The slot arrays of `n` slots resized to `newCount` empty slots (in place where the memory
@@ -91,13 +87,22 @@ final class GroupTable {
         let (plainCount, stringCount) = slotCounts(n, layout)
         let (newPlainCount, newStringCount) = slotCounts(newCount, layout)
         let plainSize = MemoryLayout<UInt64>.stride, stringSize = MemoryLayout<StringSlot>.stride
-        let newPlain = LargeMemory.grow(plain, from: plainCount * plainSize, to: newPlainCount * plainSize,
-                                        keeping: 0, alignment: 64).bindMemory(to: UInt64.self, capacity: newPlainCount)
-        newPlain.initialize(repeating: 0, count: newPlainCount)
-        let newStrings = LargeMemory.grow(strings, from: stringCount * stringSize, to: newStringCount * stringSize,
-                                          keeping: 0, alignment: 64).bindMemory(to: StringSlot.self, capacity: newStringCount)
-        newStrings.initialize(repeating: StringSlot(head: 0, lenOffset: 0, w0: 0, w1: 0), count: newStringCount)
-        return (newPlain, newStrings)
+        return emptySlots(LargeMemory.grow(plain, from: plainCount * plainSize, to: newPlainCount * plainSize,
+                                           keeping: 0, alignment: 64),
+                          LargeMemory.grow(strings, from: stringCount * stringSize, to: newStringCount * stringSize,
+                                           keeping: 0, alignment: 64),
+                          newCount, layout)
+    }
+
+    /// Memory for the slot arrays of `n` slots, typed and with every slot empty.
+    private static func emptySlots(_ plainMemory: UnsafeMutableRawPointer, _ stringMemory: UnsafeMutableRawPointer,
+                                   _ n: Int, _ layout: Layout) -> (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<StringSlot>) {
+        let (plainCount, stringCount) = slotCounts(n, layout)
+        let plain = plainMemory.bindMemory(to: UInt64.self, capacity: plainCount)
+        plain.initialize(repeating: 0, count: plainCount)
+        let strings = stringMemory.bindMemory(to: StringSlot.self, capacity: stringCount)
+        strings.initialize(repeating: StringSlot(head: 0, lenOffset: 0, w0: 0, w1: 0), count: stringCount)
+        return (plain, strings)
     }
 
     private static func freeSlots(_ plain: UnsafeMutablePointer<UInt64>, _ strings: UnsafeMutablePointer<StringSlot>,
