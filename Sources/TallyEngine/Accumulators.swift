@@ -10,8 +10,9 @@ protocol Accumulator: AnyObject {
     /// Folds the rows of one batch into their groups. `groups[i]` is row `i`'s group id;
     /// `groupCount` is the number of groups known so far (ids are below it).
     func update(groups: [Int], input: Column?, groupCount: Int) throws
-    /// One value per group, `groupCount` rows.
-    func finish(groupCount: Int) throws -> Column
+    /// One value per group, in `order`. A failure is the one of the first failing group in that
+    /// order (a single pass's). Several accumulators may finish at once on different threads.
+    func finish(_ order: GroupOrder) throws -> Column
     /// Folds in `other`, the same aggregate over input that comes after all input seen so far:
     /// `other`'s group `g` is this accumulator's group `groupMap[g]` (< `groupCount`).
     func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws
@@ -112,12 +113,12 @@ final class SeenFlags {
 
     @inline(__always) subscript(g: Int) -> Bool { flags.base[g] }
 
-    /// A validity bitmap for `groupCount` groups (nil when all are seen).
-    func validity(groupCount: Int) -> Bitmap? {
-        grow(to: groupCount)
+    /// A validity bitmap for the groups in `order` (nil when all are seen).
+    func validity(_ order: GroupOrder) -> Bitmap? {
+        grow(to: order.count)
         if unseen == 0 { return nil }
-        var bits = Bitmap(count: groupCount, value: true)
-        for g in 0..<groupCount where !flags[g] { bits[g] = false }
+        var bits = Bitmap(count: order.count, value: true)
+        for r in 0..<order.count where !flags[order[r]] { bits[r] = false }
         return bits
     }
 }
@@ -165,9 +166,9 @@ final class CountAccumulator: RecordAccumulator {
         }
     }
 
-    func finish(groupCount: Int) throws -> Column {
-        store.grow(to: groupCount)
-        return Column(type: .int, values: .int((0..<groupCount).map { count($0) }))
+    func finish(_ order: GroupOrder) throws -> Column {
+        store.grow(to: order.count)
+        return Column(type: .int, values: .int(order.map(count)))
     }
 }
 
@@ -210,9 +211,9 @@ final class CountDistinctAccumulator: Accumulator {
         add(mapped, columns[1], o.pairs.count)
     }
 
-    func finish(groupCount: Int) throws -> Column {
-        grow(&counts, to: groupCount, with: 0)
-        return Column(type: .int, values: .int(counts))
+    func finish(_ order: GroupOrder) throws -> Column {
+        grow(&counts, to: order.count, with: 0)
+        return Column(type: .int, values: .int(order.map { counts[$0] }))
     }
 }
 
@@ -277,18 +278,16 @@ final class SumIntAccumulator: RecordAccumulator {
         }
     }
 
-    func finish(groupCount: Int) throws -> Column {
-        store.grow(to: groupCount)
-        var sums = [Int64](repeating: 0, count: groupCount)
-        for g in 0..<groupCount {
+    func finish(_ order: GroupOrder) throws -> Column {
+        store.grow(to: order.count)
+        let sums = try order.map { g in
             let total = sum(g)
             guard let v = Int64(exactly: total) else {
                 throw EngineError(.integerOverflow, "integer overflow in `sum`: a group's total is \(total), outside the int range")
             }
-            sums[g] = v
+            return v
         }
-        let validity = seen.validity(groupCount: groupCount)
-        return Column(type: .int, values: .int(sums), validity: validity)
+        return Column(type: .int, values: .int(sums), validity: seen.validity(order))
     }
 }
 
@@ -327,12 +326,11 @@ final class DoubleSumAccumulator: Accumulator {
         }
     }
 
-    func finish(groupCount: Int) throws -> Column {
-        sums.resize(to: groupCount, with: 0)
-        counts.resize(to: groupCount, with: 0)
-        let s = sums.array.prefix(groupCount), c = counts.array.prefix(groupCount)
-        let values = average ? zip(s, c).map { $1 == 0 ? 0 : $0 / Double($1) } : Array(s)
-        return Column(type: .double, values: .double(values), validity: nullsWhereUnseen(c.map { $0 > 0 }))
+    func finish(_ order: GroupOrder) throws -> Column {
+        sums.resize(to: order.count, with: 0)
+        counts.resize(to: order.count, with: 0)
+        let values = order.map { g in average && counts[g] > 0 ? sums[g] / Double(counts[g]) : sums[g] }
+        return Column(type: .double, values: .double(values), validity: nullsWhereUnseen(order.map { counts[$0] > 0 }))
     }
 }
 

@@ -77,11 +77,11 @@ final class DecimalSumAccumulator: Accumulator {
         return sums[g]
     }
 
-    func finish(groupCount: Int) throws -> Column {
-        grow(to: groupCount)
-        let validity = nullsWhereUnseen((0..<groupCount).map { counts[$0] > 0 })
+    func finish(_ order: GroupOrder) throws -> Column {
+        grow(to: order.count)
+        let validity = nullsWhereUnseen(order.map { counts[$0] > 0 })
         if case .double = resultType {
-            let values = try (0..<groupCount).map { g in
+            let values = try order.map { g in
                 counts[g] == 0 ? 0 : DecimalMath.toDouble(try total(g), scale: inputScale) / (average ? Double(counts[g]) : 1)
             }
             return Column(type: .double, values: .double(values), validity: validity)
@@ -89,8 +89,8 @@ final class DecimalSumAccumulator: Accumulator {
         guard case .decimal(let precision, let scale) = resultType else {
             throw EngineError.planMismatch("decimal sum with result type \(resultType)")
         }
-        var values = [Int128](repeating: 0, count: groupCount)
-        for g in 0..<groupCount where counts[g] > 0 {
+        let values = try order.map { g -> Int128 in
+            guard counts[g] > 0 else { return 0 }
             let sum = try total(g)
             let r = average
                 ? DecimalMath.divide(sum, Int128(counts[g]), scalingBy: scale - inputScale)
@@ -98,7 +98,7 @@ final class DecimalSumAccumulator: Accumulator {
             guard let r, DecimalMath.fits(r, precision: precision) else {
                 throw EngineError.decimalOverflow("`\(average ? "avg" : "sum")`", type: resultType)
             }
-            values[g] = r
+            return r
         }
         return Column(type: resultType, values: .decimal(values), validity: validity)
     }

@@ -69,49 +69,46 @@ public final class HashAggregateStream: BatchStream {
 
     private func aggregate() throws -> Batch {
         let result: PartialAggregate
+        let threads: Int
         if let chunkedInput {
+            threads = chunkedInput.source.readers.count
             result = try aggregateChunks(of: chunkedInput.source, chain: chunkedInput.chain)
         } else if inputs.count == 1 {
+            threads = 1
             result = try PartialAggregate(plan: plan)
             try result.consume(inputs[0])
         } else {
+            threads = inputs.count
             result = try aggregateInParallel()
         }
-        return try result.finish()
+        return try result.finish(threads: threads)
     }
 
-    /// Aggregates each task's input into a partial of its own, one thread per task; returns once
-    /// every task has its result. Tasks over chunk readers note their groups' first rows.
-    private func runPartials(_ tasks: [PartitionTask]) {
-        let plan = self.plan
-        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
-            let task = tasks[i]
-            task.result = Result {
-                let partial = try PartialAggregate(plan: plan, tracksFirstRows: task.reader != nil)
-                try partial.consume(task.input, chunk: task.reader.map { reader in { reader.chunk } })
-                return partial
-            }
+    /// Aggregates each input into a partial of its own, one thread per input; returns once every
+    /// input has its result. Inputs over chunk readers (`readers[i]` under `inputs[i]`) note their
+    /// groups' first rows.
+    private func runPartials(_ inputs: [BatchStream], readers: [ChunkReader]? = nil) -> [Result<PartialAggregate, Error>] {
+        concurrentMap(inputs.count, concurrently: true) { i in
+            let reader = readers?[i]
+            let partial = try PartialAggregate(plan: plan, tracksFirstRows: reader != nil)
+            try partial.consume(inputs[i], chunk: reader.map { reader in { reader.chunk } })
+            return partial
         }
     }
 
     private func aggregateInParallel() throws -> PartialAggregate {
-        let tasks = inputs.map { PartitionTask(input: $0) }
-        runPartials(tasks)
-        let first = try tasks[0].result!.get()
-        for task in tasks.dropFirst() {
-            try first.merge(task.result!.get())
-        }
-        return first
+        let partials = try runPartials(inputs).map { try $0.get() }
+        for other in partials.dropFirst() { try partials[0].merge(other) }
+        return partials[0]
     }
 
     private func aggregateChunks(of source: ChunkedSource, chain: (BatchStream) -> BatchStream) throws -> PartialAggregate {
         let readers = source.readers
-        let tasks = readers.map { PartitionTask(input: chain($0), reader: $0) }
-        runPartials(tasks)
+        let results = runPartials(readers.map(chain), readers: readers)
         // The failure a single pass would have met first: the one in the earliest chunk.
         var failure: (chunk: Int, error: Error)?
-        for (task, reader) in zip(tasks, readers) {
-            if case .failure(let error) = task.result!, failure.map({ reader.chunk < $0.chunk }) ?? true {
+        for (result, reader) in zip(results, readers) {
+            if case .failure(let error) = result, failure.map({ reader.chunk < $0.chunk }) ?? true {
                 failure = (reader.chunk, error)
             }
         }
@@ -125,27 +122,9 @@ public final class HashAggregateStream: BatchStream {
             source.failed(at: failure.chunk)
             throw failure.error
         }
-        let partials = try tasks.map { try $0.result!.get() }
+        let partials = try results.map { try $0.get() }
         for other in partials.dropFirst() { try partials[0].merge(other) }
         return partials[0]
-    }
-}
-
-/// One partition's input and, once its worker is done, its partial aggregate or error.
-///
-/// `@unchecked Sendable` because streams and partials are not thread-safe: ownership passes
-/// from the creating thread to exactly one worker of `concurrentPerform` (which alone reads
-/// `input` and writes `result`), and back to the creating thread after `concurrentPerform`
-/// returns. No two threads ever touch one task at the same time.
-private final class PartitionTask: @unchecked Sendable {
-    let input: BatchStream
-    /// The chunk reader under `input` (chunked form).
-    let reader: ChunkReader?
-    var result: Result<PartialAggregate, Error>?
-
-    init(input: BatchStream, reader: ChunkReader? = nil) {
-        self.input = input
-        self.reader = reader
     }
 }
 
@@ -154,11 +133,16 @@ final class PartialAggregate {
     private let plan: HashAggregateExec
     private let table: GroupTable
     private let accumulators: [Accumulator]
+    /// The state records shared by the accumulators that keep their state in records (when several do).
+    private let states: GroupStates?
     private let global: Bool
 
     /// Where each group's first row was (`chunk << 32 | row of the chunk`), when the input comes in
-    /// chunks read out of order (`init(plan:tracksFirstRows:)`); nil otherwise.
+    /// chunks read out of order (`init(plan:tracksFirstRows:)`); nil otherwise. Increasing, since
+    /// a partial reads its chunks in input order.
     private var firstRows: [Int]?
+    /// The first rows of the partials merged in, and where their groups went (first rows tracked).
+    private var mergedFirstRows: [(rows: [Int], map: [Int]?)] = []
 
     init(plan: HashAggregateExec, tracksFirstRows: Bool = false) throws {
         self.plan = plan
@@ -171,8 +155,8 @@ final class PartialAggregate {
         firstRows = tracksFirstRows && !global ? [] : nil
         // One state record per group for all accumulators that keep their state in records.
         let fusable = accumulators.compactMap { $0 as? RecordAccumulator }
-        if fusable.count > 1 {
-            let store = GroupStates()
+        states = fusable.count > 1 ? GroupStates() : nil
+        if let store = states {
             for accumulator in fusable { accumulator.bind(to: store) }
             // All in one record, and at most one can fail (so the error is the same in any row order
             // of the accumulators): update them a slice of rows at a time, while the slice's records
@@ -201,7 +185,10 @@ final class PartialAggregate {
                 : table.insert(plan.groupKeys.map { batch.columns[$0] }, rows: batch.count)
             if firstRows != nil, let chunk {
                 let c = chunk()
-                if c != currentChunk { (currentChunk, rowsOfChunk) = (c, 0) }
+                if c != currentChunk {
+                    precondition(c > currentChunk, "a reader's chunks come in input order")
+                    (currentChunk, rowsOfChunk) = (c, 0)
+                }
                 noteFirstRows(groups, from: groupCount, at: c << 32 | rowsOfChunk)
                 rowsOfChunk += batch.count
             }
@@ -248,12 +235,11 @@ final class PartialAggregate {
         } else {
             map = table.insert(groupsOf: other.table)
             groupCount = table.count
-            if var mine = firstRows, let theirs = other.firstRows {
-                firstRows = nil  // no copy while `mine` grows
-                for (j, g) in map.enumerated() {
-                    if g == mine.count { mine.append(theirs[j]) } else { mine[g] = Swift.min(mine[g], theirs[j]) }
+            if firstRows != nil, let theirs = other.firstRows {
+                mergedFirstRows.append((theirs, map))
+                for (rows, theirMap) in other.mergedFirstRows {
+                    mergedFirstRows.append((rows, (theirMap ?? Array(rows.indices)).map { map[$0] }))
                 }
-                firstRows = mine
             }
         }
         guard !map.isEmpty else { return }
@@ -262,43 +248,27 @@ final class PartialAggregate {
         }
     }
 
-    /// The groups and their aggregates; groups found out of input order (chunked input) come back in
-    /// the order of their first rows.
-    func finish() throws -> Batch {
-        guard let firstRows, zip(firstRows, firstRows.dropFirst()).contains(where: { $0 > $1 }) else {
-            return try finishInGroupOrder()
-        }
-        var pairs = firstRows.enumerated().map { (firstRow: $0.element, group: $0.offset) }
-        pairs.sort { $0.firstRow < $1.firstRow }
-        let order = pairs.map(\.group)
-        do {
-            return try finishInGroupOrder().take(order)
-        } catch {
-            // An accumulator reports the first failing group by id, and one pass would have numbered
-            // the groups by first row: finish a copy numbered so, for that pass's error.
-            return try renumbered(order).finishInGroupOrder()
-        }
-    }
-
-    private func finishInGroupOrder() throws -> Batch {
+    /// The groups and their aggregates, in the order of their first rows (also when the groups
+    /// were found out of input order, from chunks). With `threads` > 1, the columns of a large
+    /// result are produced concurrently; a failure is the one of the first failing column.
+    func finish(threads: Int = 1) throws -> Batch {
         let count = global ? 1 : table.count
-        var columns = global ? [] : table.keyColumns()
-        for accumulator in accumulators { columns.append(try accumulator.finish(groupCount: count)) }
+        let order = firstRows.map { GroupOrder(count: count, firstRows: [($0, nil)] + mergedFirstRows) }
+            ?? GroupOrder(count: count)
+        // Accumulators sharing the records grow them on finishing: grow them once, before any starts.
+        states?.grow(to: count)
+        let keys = global ? [] : table.keyColumns(), accumulators = self.accumulators
+        let results = concurrentMap(keys.count + accumulators.count,
+                                    concurrently: threads > 1 && count >= Self.parallelFinishGroups) { c in
+            guard c >= keys.count else { return order.ids.map { keys[c].take($0) } ?? keys[c] }
+            return try accumulators[c - keys.count].finish(order)
+        }
+        var columns = try results.map { try $0.get() }
         // Label columns with the declared output types (same storage, e.g. decimal precision).
         for c in columns.indices where c < plan.schema.count { columns[c].type = plan.schema[c].type }
         return Batch(columns: columns, count: count)
     }
 
-    /// A copy whose group `g` is this partial's group `order[g]`.
-    private func renumbered(_ order: [Int]) throws -> PartialAggregate {
-        let copy = try PartialAggregate(plan: plan)
-        _ = copy.table.insert(table.keyColumns().map { $0.take(order) }, rows: order.count)
-        var map = [Int](repeating: 0, count: order.count)
-        for (new, old) in order.enumerated() { map[old] = new }
-        for (mine, theirs) in zip(copy.accumulators, accumulators) {
-            try mine.merge(from: theirs, groupMap: map, groupCount: order.count)
-        }
-        copy.groupCount = order.count
-        return copy
-    }
+    /// The number of groups from which `finish` produces columns on several threads.
+    private static let parallelFinishGroups = 1 << 14
 }

@@ -91,11 +91,11 @@ final class SelectAccumulator<T: Comparable & BitwiseCopyable>: Accumulator {
         }
     }
 
-    func finish(groupCount: Int) throws -> Column {
-        grow(to: groupCount)
+    func finish(_ order: GroupOrder) throws -> Column {
+        grow(to: order.count)
         let buffer: ColumnValues = filler == nil
-            ? .zeros(for: type, count: groupCount) : wrap(Array(kept.array.prefix(groupCount)))
-        return Column(type: type, values: buffer, validity: seen.validity(groupCount: groupCount))
+            ? .zeros(for: type, count: order.count) : wrap(order.map { kept[$0] })
+        return Column(type: type, values: buffer, validity: seen.validity(order))
     }
 }
 
@@ -208,15 +208,16 @@ final class StringSelectAccumulator: RecordAccumulator {
         }
     }
 
-    func finish(groupCount: Int) throws -> Column {
+    func finish(_ order: GroupOrder) throws -> Column {
+        let groupCount = order.count
         store.grow(to: groupCount)
         var offsets = [Int32](repeating: 0, count: groupCount + 1)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(liveBytes + 32 * groupCount)
         var valid = Bitmap(count: groupCount, value: true)
         var anyNull = false
-        for g in 0..<groupCount {
-            let v = store.field(g, field).load(as: Kept.self)
+        for r in 0..<groupCount {
+            let v = store.field(order[r], field).load(as: Kept.self)
             if v.length > 32 {
                 bytes.append(contentsOf: UnsafeBufferPointer(start: arena.base + v.start, count: v.length))
             } else if v.length >= 0 {
@@ -224,10 +225,10 @@ final class StringSelectAccumulator: RecordAccumulator {
                     bytes.append(contentsOf: words.prefix(v.length))
                 }
             } else {
-                valid[g] = false
+                valid[r] = false
                 anyNull = true
             }
-            offsets[g + 1] = Int32(bytes.count)
+            offsets[r + 1] = Int32(bytes.count)
         }
         return Column(type: .string, values: .string(StringArray(offsets: offsets, bytes: bytes)),
                       validity: anyNull ? valid : nil)

@@ -100,6 +100,20 @@ import TallyCompiler
         }
     }
 
+    /// Enough groups that the result's columns are produced on several threads, with groups met
+    /// out of input order by the readers.
+    @Test(arguments: [2, 3])
+    func manyGroupsMatchOnePass(readers: Int) {
+        var rng = Rng(s: 77 + UInt64(readers))
+        let rows = ParallelAggregateTests.rows(&rng, count: 60_000, keys: 40_000, huge: false)
+        for keys in [[0], [0, 1]] {
+            let plan = ParallelAggregateTests.plan(keys: keys, calls: Self.calls, over: scan("t", ParallelAggregateTests.input))
+            let (a, b, serialReads) = Self.both(plan, rows, readers: readers, misaligned: false, &rng)
+            #expect(a == b, "keys \(keys)")
+            #expect(serialReads == 0)
+        }
+    }
+
     @Test func aWrongBoundaryFallsBackToOnePass() {
         var rng = Rng(s: 99)
         for round in 0..<10 {
