@@ -1,4 +1,3 @@
-import Dispatch
 import TallyCompiler
 
 /// Groups its input by key columns and computes aggregates per group (SQL `GROUP BY`).
@@ -19,6 +18,9 @@ import TallyCompiler
 /// each group's first row was; the merged groups are put back in first-seen order, so the result is
 /// again that of a single pass. When a chunk boundary turns out not to be a row boundary, the
 /// source is aggregated again in a single pass.
+///
+/// In both forms the partials' groups are merged on one thread; then each aggregate column folds in
+/// the partials' states and is produced on a thread of its own (`PartialAggregate.finish`).
 public final class HashAggregateStream: BatchStream {
     private let inputs: [BatchStream]
     /// The chunked source and the filters and projections to put over each of its readers.
@@ -68,20 +70,17 @@ public final class HashAggregateStream: BatchStream {
     }
 
     private func aggregate() throws -> Batch {
-        let result: PartialAggregate
-        let threads: Int
+        let partials: [PartialAggregate]
         if let chunkedInput {
-            threads = chunkedInput.source.readers.count
-            result = try aggregateChunks(of: chunkedInput.source, chain: chunkedInput.chain)
+            partials = try aggregateChunks(of: chunkedInput.source, chain: chunkedInput.chain)
         } else if inputs.count == 1 {
-            threads = 1
-            result = try PartialAggregate(plan: plan)
-            try result.consume(inputs[0])
+            let partial = try PartialAggregate(plan: plan)
+            try partial.consume(inputs[0])
+            partials = [partial]
         } else {
-            threads = inputs.count
-            result = try aggregateInParallel()
+            partials = try runPartials(inputs).map { try $0.get() }
         }
-        return try result.finish(threads: threads)
+        return try partials[0].finish(mergingIn: Array(partials.dropFirst()), threads: partials.count)
     }
 
     /// Aggregates each input into a partial of its own, one thread per input; returns once every
@@ -96,13 +95,9 @@ public final class HashAggregateStream: BatchStream {
         }
     }
 
-    private func aggregateInParallel() throws -> PartialAggregate {
-        let partials = try runPartials(inputs).map { try $0.get() }
-        for other in partials.dropFirst() { try partials[0].merge(other) }
-        return partials[0]
-    }
-
-    private func aggregateChunks(of source: ChunkedSource, chain: (BatchStream) -> BatchStream) throws -> PartialAggregate {
+    /// The partials of the readers of `source`, or one partial of a single pass when a chunk boundary
+    /// was not a row boundary.
+    private func aggregateChunks(of source: ChunkedSource, chain: (BatchStream) -> BatchStream) throws -> [PartialAggregate] {
         let readers = source.readers
         let results = runPartials(readers.map(chain), readers: readers)
         // The failure a single pass would have met first: the one in the earliest chunk.
@@ -116,15 +111,13 @@ public final class HashAggregateStream: BatchStream {
         guard source.aligned(upTo: Swift.max(0, failure?.chunk ?? source.chunkCount)) else {
             let serial = try PartialAggregate(plan: plan)
             try serial.consume(chain(try source.serial()))
-            return serial
+            return [serial]
         }
         if let failure {
             source.failed(at: failure.chunk)
             throw failure.error
         }
-        let partials = try results.map { try $0.get() }
-        for other in partials.dropFirst() { try partials[0].merge(other) }
-        return partials[0]
+        return try results.map { try $0.get() }
     }
 }
 
@@ -225,43 +218,48 @@ final class PartialAggregate {
         }
     }
 
-    /// Folds in the partial of the input that follows all input seen so far (with first rows
-    /// tracked: any other part of the input).
-    func merge(_ other: PartialAggregate) throws {
-        let map: [Int]
-        if global {
-            map = other.groupCount > 0 ? [0] : []
+    /// Adds the groups of `other` (the partial of the input that follows all input seen so far, or
+    /// with first rows tracked, of any other part of the input); returns where each of its groups went.
+    private func mergeGroups(of other: PartialAggregate) -> [Int] {
+        guard !global else {
             if other.groupCount > 0 { groupCount = 1 }
-        } else {
-            map = table.insert(groupsOf: other.table)
-            groupCount = table.count
-            if firstRows != nil, let theirs = other.firstRows {
-                mergedFirstRows.append((theirs, map))
-                for (rows, theirMap) in other.mergedFirstRows {
-                    mergedFirstRows.append((rows, (theirMap ?? Array(rows.indices)).map { map[$0] }))
-                }
+            return other.groupCount > 0 ? [0] : []
+        }
+        let map = table.insert(groupsOf: other.table)
+        groupCount = table.count
+        if firstRows != nil, let theirs = other.firstRows {
+            mergedFirstRows.append((theirs, map))
+            for (rows, theirMap) in other.mergedFirstRows {
+                mergedFirstRows.append((rows, (theirMap ?? Array(rows.indices)).map { map[$0] }))
             }
         }
-        guard !map.isEmpty else { return }
-        for (mine, theirs) in zip(accumulators, other.accumulators) {
-            try mine.merge(from: theirs, groupMap: map, groupCount: groupCount)
-        }
+        return map
     }
 
-    /// The groups and their aggregates, in the order of their first rows (also when the groups
-    /// were found out of input order, from chunks). With `threads` > 1, the columns of a large
-    /// result are produced concurrently; a failure is the one of the first failing column.
-    func finish(threads: Int = 1) throws -> Batch {
+    /// The groups and their aggregates over this partial's input and `others`' (the partials of the
+    /// parts of the input after it, in order; or with first rows tracked, of any other parts), in the
+    /// order of their first rows.
+    ///
+    /// The groups are merged first; then each aggregate column folds in the others' states and is
+    /// produced, with `threads` > 1 and a large result concurrently, one column per thread. A failure
+    /// is the one of the first failing column.
+    func finish(mergingIn others: [PartialAggregate] = [], threads: Int = 1) throws -> Batch {
+        let maps = others.map(mergeGroups)
         let count = global ? 1 : table.count
         let order = firstRows.map { GroupOrder(count: count, firstRows: [($0, nil)] + mergedFirstRows) }
             ?? GroupOrder(count: count)
-        // Accumulators sharing the records grow them on finishing: grow them once, before any starts.
+        // Accumulators sharing the records grow them when merging and finishing: grow them once,
+        // before any starts.
         states?.grow(to: count)
         let keys = global ? [] : table.keyColumns(), accumulators = self.accumulators
         let results = concurrentMap(keys.count + accumulators.count,
                                     concurrently: threads > 1 && count >= Self.parallelFinishGroups) { c in
             guard c >= keys.count else { return order.ids.map { keys[c].take($0) } ?? keys[c] }
-            return try accumulators[c - keys.count].finish(order)
+            let a = c - keys.count
+            for (other, map) in zip(others, maps) where !map.isEmpty {
+                try accumulators[a].merge(from: other.accumulators[a], groupMap: map, groupCount: count)
+            }
+            return try accumulators[a].finish(order)
         }
         var columns = try results.map { try $0.get() }
         // Label columns with the declared output types (same storage, e.g. decimal precision).
