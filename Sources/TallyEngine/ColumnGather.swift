@@ -1,3 +1,4 @@
+import CMemory
 import TallyCompiler
 
 // Whole-column reshaping: gather rows by index, slice, concatenate, interleave.
@@ -148,6 +149,9 @@ extension Batch {
     }
 }
 
+/// How many indices ahead `StringArray.gather` prefetches a string's bytes.
+private let gatherAhead = 8
+
 extension StringArray {
     /// The strings at `indices`, in that order; index -1 gives an empty string (null padding). The
     /// offsets are computed first, then each string's bytes are copied once.
@@ -162,15 +166,31 @@ extension StringArray {
                 }
             }
         }
-        let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+        // 16 bytes of slack: a string of up to 64 bytes is copied 16 bytes at a time (no call per
+        // string); what the last copy writes past its end is overwritten by the next string. The
+        // bytes of the string `gatherAhead` indices on are prefetched (indices are often random).
+        let bytes = [UInt8](unsafeUninitializedCapacity: total + 16) { buffer, count in
             self.offsets.withUnsafeBufferPointer { source in
                 self.bytes.withUnsafeBufferPointer { from in
+                    guard let to = UnsafeMutableRawPointer(buffer.baseAddress), let base = from.baseAddress else { return }
+                    let readable = from.count
                     var position = 0
-                    for i in indices where i >= 0 {
-                        let start = Int(source[i]), length = Int(source[i + 1]) - start
-                        guard length > 0 else { continue }
-                        (buffer.baseAddress! + position).initialize(from: from.baseAddress! + start, count: length)
-                        position += length
+                    for (k, i) in indices.enumerated() where i >= 0 {
+                        if k + gatherAhead < indices.count, case let ahead = indices[k + gatherAhead], ahead >= 0 {
+                            tally_prefetch(base + Int(source[ahead]))
+                        }
+                        let start = Int(source[i]), length = Int(source[i + 1]) &- start
+                        if length <= 64 && start &+ ((length &+ 15) & ~15) <= readable {
+                            var copied = 0
+                            while copied < length {
+                                let words = UnsafeRawPointer(base + (start &+ copied)).loadUnaligned(as: (UInt64, UInt64).self)
+                                to.storeBytes(of: words, toByteOffset: position &+ copied, as: (UInt64, UInt64).self)
+                                copied &+= 16
+                            }
+                        } else if length > 0 {
+                            (to + position).copyMemory(from: base + start, byteCount: length)
+                        }
+                        position &+= length
                     }
                 }
             }

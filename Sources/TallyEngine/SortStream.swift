@@ -44,17 +44,12 @@ public final class SortStream: BatchStream {
         sorted = all
     }
 
-    /// The rows in order when the first key is a string column without nulls: rows are sorted on the
-    /// first 16 bytes of that key as two big-endian integers (zero-padded), and only rows whose
+    /// The rows in order when the first key is a string column without nulls: rows are radix-sorted
+    /// on the first 16 bytes of that key (zero-padded; see `PrefixEntry`), and only runs of rows whose
     /// 16 bytes tie go through `tieBreak` (the full comparison over all keys). Keys that differ in
-    /// their first 16 bytes, such as product codes, are thus ordered without reading the strings again.
+    /// their first 16 bytes, such as product codes, are thus ordered without a comparison.
     static func order(_ strings: StringArray, ascending: Bool, tieBreak: (Int, Int) -> Bool) -> [Int] {
-        struct Entry {
-            var high: UInt64
-            var low: UInt64
-            var row: Int
-        }
-        var entries: [Entry] = []
+        var entries: [PrefixEntry] = []
         entries.reserveCapacity(strings.count)
         strings.offsets.withUnsafeBufferPointer { offsets in
             strings.bytes.withUnsafeBufferPointer { bytes in
@@ -64,16 +59,81 @@ public final class SortStream: BatchStream {
                     withUnsafeMutableBytes(of: &words) { out in
                         for k in 0..<Swift.min(16, length) { out[k] = bytes[start + k] }
                     }
-                    entries.append(Entry(high: UInt64(bigEndian: words.0), low: UInt64(bigEndian: words.1), row: row))
+                    let (high, low) = (UInt64(bigEndian: words.0), UInt64(bigEndian: words.1))
+                    // Descending: the complemented prefix ascends (ties keep their input order).
+                    entries.append(ascending ? PrefixEntry(high: high, low: low, row: row)
+                                             : PrefixEntry(high: ~high, low: ~low, row: row))
                 }
             }
         }
-        entries.sort { a, b in
-            if a.high != b.high { return (a.high < b.high) == ascending }
-            if a.low != b.low { return (a.low < b.low) == ascending }
-            return tieBreak(a.row, b.row)
+        PrefixEntry.radixSort(&entries)
+        // Runs of equal prefixes: the full comparison orders them.
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count && entries[end].high == entries[start].high && entries[end].low == entries[start].low {
+                end += 1
+            }
+            if end - start > 1 { entries[start..<end].sort { tieBreak($0.row, $1.row) } }
+            start = end
         }
         return entries.map(\.row)
+    }
+}
+
+/// A row and the first 16 bytes of its string key as two big-endian words: comparing (`high`,
+/// `low`) compares the prefixes byte by byte.
+struct PrefixEntry {
+    var high: UInt64
+    var low: UInt64
+    var row: Int
+
+    /// Byte `k` of the 16-byte prefix, counted from the last (least significant).
+    @inline(__always) func byte(_ k: Int) -> Int {
+        Int(truncatingIfNeeded: (k < 8 ? low >> (8 * k) : high >> (8 * (k - 8))) & 0xFF)
+    }
+
+    /// Sorts `entries` on (`high`, `low`), stably: a counting pass per byte, least significant first,
+    /// skipping bytes that are the same in every entry (such as a shared `SKU-` or the zero padding of
+    /// short keys).
+    static func radixSort(_ entries: inout [PrefixEntry]) {
+        let n = entries.count
+        guard n > 1 else { return }
+        // counts[k * 256 + d]: the entries whose byte `k` is `d`.
+        var counts = [Int](repeating: 0, count: 16 * 256)
+        counts.withUnsafeMutableBufferPointer { c in
+            entries.withUnsafeBufferPointer { from in
+                for e in from {
+                    for k in 0..<8 {
+                        c[k &* 256 &+ Int(truncatingIfNeeded: (e.low &>> UInt64(8 &* k)) & 0xFF)] &+= 1
+                        c[(k &+ 8) &* 256 &+ Int(truncatingIfNeeded: (e.high &>> UInt64(8 &* k)) & 0xFF)] &+= 1
+                    }
+                }
+            }
+        }
+        var scratch = entries
+        var offsets = [Int](repeating: 0, count: 256)
+        for k in 0..<16 {
+            // A byte with one value everywhere leaves the order as it is.
+            if counts[k * 256 + entries[0].byte(k)] == n { continue }
+            var total = 0
+            for d in 0..<256 {
+                offsets[d] = total
+                total += counts[k * 256 + d]
+            }
+            entries.withUnsafeBufferPointer { from in
+                scratch.withUnsafeMutableBufferPointer { to in
+                    offsets.withUnsafeMutableBufferPointer { next in
+                        for e in from {
+                            let d = e.byte(k)
+                            to[next[d]] = e
+                            next[d] &+= 1
+                        }
+                    }
+                }
+            }
+            swap(&entries, &scratch)
+        }
     }
 }
 

@@ -61,6 +61,19 @@ import TallyCompiler
         #expect(got == expected)
     }
 
+    /// The radix sort orders on the 128-bit prefix and keeps ties in input order, whichever bytes vary.
+    @Test(arguments: [0, 1, 2, 5000])
+    func prefixRadixSortIsStable(count: Int) {
+        var rng = ParallelAggregateTests.Rng(s: UInt64(count) + 3)
+        var entries = (0..<count).map { row in
+            // Few distinct values, spread over both words, some bytes shared by all entries.
+            PrefixEntry(high: 0x534B_552D_0000_0000 | (rng.next() % 4) << 24, low: (rng.next() % 3) << 56 | rng.next() % 5, row: row)
+        }
+        let expected = entries.sorted { ($0.high, $0.low, $0.row) < ($1.high, $1.low, $1.row) }.map(\.row)
+        PrefixEntry.radixSort(&entries)
+        #expect(entries.map(\.row) == expected)
+    }
+
     @Test func largeInputComesOutInBatches() throws {
         let n = Batch.defaultSize + 10
         let values = (0..<n).map { Value.int(Int64(n - $0)) }
