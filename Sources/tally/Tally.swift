@@ -20,6 +20,13 @@ struct Tally: ParsableCommand {
         // thousand rows that the sinks build and drop reuse heap pages instead of faulting in new
         // ones. (The engine's hash tables and group states map their own memory: `LargeMemory`.)
         mallopt(M_MMAP_THRESHOLD, 8 << 20)
+        // Freed heap memory stays with the process (up to 64 MiB at the top of the heap) instead of
+        // going back to the system at once, and all threads share one heap: the sinks' threads then
+        // reuse the pages the scan and aggregate threads freed instead of faulting in fresh zeroed
+        // pages (about a tenth of the 10M day's page faults and 5% of its CPU time on a 2-core VM).
+        // The engine allocates per batch, not per row, so the threads hardly contend for the heap.
+        mallopt(M_TRIM_THRESHOLD, 64 << 20)
+        mallopt(M_ARENA_MAX, 1)
         #endif
         do {
             var command = try parseAsRoot()
