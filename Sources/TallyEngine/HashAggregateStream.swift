@@ -2,9 +2,11 @@ import TallyCompiler
 
 /// Groups its input by key columns and computes aggregates per group (SQL `GROUP BY`).
 ///
-/// Consumes the whole input on the first `next()`, then emits the groups in first-seen order,
-/// `Batch.defaultSize` rows at a time: the key columns, then one column per aggregate. Null
-/// keys form one group. Without keys there is exactly one output row, even for empty input.
+/// Consumes the whole input on the first `next()`, then emits the groups in first-seen order as
+/// one batch (the result is in memory anyway; consumers that index or sort all of it, such as a
+/// join's build side, then take it without copying): the key columns, then one column per
+/// aggregate. Null keys form one group. Without keys there is exactly one output row, even for
+/// empty input.
 ///
 /// Parallel form (`init(partitions:plan:)`): the input is given as consecutive partitions; each
 /// is aggregated on its own thread into a partial (its own group table and accumulators), and the
@@ -26,8 +28,7 @@ public final class HashAggregateStream: BatchStream {
     /// The chunked source and the filters and projections to put over each of its readers.
     private let chunkedInput: (source: ChunkedSource, chain: (BatchStream) -> BatchStream)?
     private let plan: HashAggregateExec
-    private var output: [Batch]?
-    private var position = 0
+    private var done = false
 
     public init(input: BatchStream, plan: HashAggregateExec) {
         inputs = [input]
@@ -63,10 +64,10 @@ public final class HashAggregateStream: BatchStream {
     }
 
     public func next() throws -> Batch? {
-        if output == nil { output = chunked(try aggregate()) }
-        guard let output, position < output.count else { return nil }
-        position += 1
-        return output[position - 1]
+        guard !done else { return nil }
+        done = true
+        let result = try aggregate()
+        return result.count > 0 ? result : nil
     }
 
     private func aggregate() throws -> Batch {

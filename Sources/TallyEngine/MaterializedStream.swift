@@ -20,10 +20,3 @@ public func collect(_ stream: BatchStream) throws -> [Batch] {
     while let b = try stream.next() { batches.append(b) }
     return batches
 }
-
-/// Cuts rows into batches of at most `Batch.defaultSize` rows, for operators that build output
-/// in one piece (sort, aggregate).
-func chunked(_ batch: Batch, size: Int = Batch.defaultSize) -> [Batch] {
-    if batch.count <= size { return batch.count == 0 ? [] : [batch] }
-    return stride(from: 0, to: batch.count, by: size).map { batch.slice($0..<min($0 + size, batch.count)) }
-}
