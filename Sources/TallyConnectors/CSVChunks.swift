@@ -60,7 +60,9 @@ public final class CSVChunkedScan: @unchecked Sendable {
     }
 
     /// Cuts `files` into about `readers * chunksPerReader` chunks (none smaller than `minimumChunk`
-    /// bytes). Every file is opened and its header read here: file problems throw now.
+    /// bytes); chunks in the last eighth of the input are a quarter of the size, so that the readers
+    /// run out of work at nearly the same time. Every file is opened and its header read here: file
+    /// problems throw now.
     public init(files: [SourceFile], schema: Schema, columns: [Int]? = nil, options: CSVOptions = CSVOptions(),
                 readers: Int, chunksPerReader: Int = 48, minimumChunk: Int = 1 << 20,
                 batchSize: Int = Batch.defaultSize) throws {
@@ -68,19 +70,24 @@ public final class CSVChunkedScan: @unchecked Sendable {
         let opened = try files.map { try OpenCSVFile(file: $0, schema: schema, options: options) }
         let total = opened.reduce(0) { $0 + $1.mapped.bytes.count - $1.dataStart }
         let target = Swift.max(minimumChunk, total / Swift.max(1, readers * chunksPerReader))
+        let tailTarget = Swift.max(minimumChunk, target / 4)
         var chunks: [CSVSegment] = []
         var startsFile: [Bool] = []
+        var before = 0
         for file in opened {
             let bytes = file.mapped.bytes
             let fieldIndex = columns.map { file.declaredToField[$0] }
+            // Input bytes before this file's byte `at`, counting from the first file's data.
+            let tail = { (at: Int) in (before + at - file.dataStart) * 8 >= total * 7 }
             var starts = [file.dataStart]
-            var nominal = file.dataStart + target
+            var nominal = file.dataStart + (tail(file.dataStart) ? tailTarget : target)
             while nominal < bytes.count {
                 guard let cut = Self.cut(bytes, near: nominal, fields: file.fieldCount, options: options),
                       cut < bytes.count else { break }
                 if cut > starts.last! { starts.append(cut) }
-                nominal = cut + target
+                nominal = cut + (tail(cut) ? tailTarget : target)
             }
+            before += bytes.count - file.dataStart
             for (k, start) in starts.enumerated() {
                 let last = k == starts.count - 1
                 let end = last ? bytes.count : starts[k + 1]

@@ -55,6 +55,30 @@ import TallyEngine
         #expect(aligned > 25)
     }
 
+    /// The last eighth of the input is cut into chunks a quarter of the size, across files.
+    @Test func chunksInTheLastEighthAreSmaller() throws {
+        let dir = TempDir()
+        let files = (0..<2).map { f in
+            SourceFile(path: dir.write("t\(f).csv", partitions.sampleText(records: 2000, seed: UInt64(f), eol: "\n")),
+                       name: "t\(f).csv")
+        }
+        let chunked = try CSVChunkedScan(files: files, schema: schema, readers: 2, chunksPerReader: 8, minimumChunk: 1)
+        let sizes = chunked.chunks.map { $0.end - $0.start }
+        let total = sizes.reduce(0, +)
+        var before = 0
+        var head: [Int] = [], tail: [Int] = []
+        for (chunk, size) in zip(chunked.chunks, sizes) {
+            // A file's last chunk ends where the file does: only whole chunks are compared.
+            if !chunk.lastOfFile {
+                if before * 8 >= total * 7 { tail.append(size) } else { head.append(size) }
+            }
+            before += size
+        }
+        #expect(head.count >= 10 && tail.count >= 2)
+        #expect(tail.max()! * 3 < head.min()!)
+        #expect(try readChunks(chunked, readers: 2, seed: 3).rows == readAll(CSVScan(files: files, schema: schema)))
+    }
+
     @Test func aCutInsideAQuotedLineBreakIsFound() throws {
         let dir = TempDir()
         // The line after the first line feed, inside the quotes, reads as a record: the guess takes it.
