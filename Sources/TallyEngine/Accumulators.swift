@@ -160,7 +160,9 @@ final class CountAccumulator: RecordAccumulator {
     func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
         let o = try sameKind(other, as: CountAccumulator.self)
         store.grow(to: groupCount)
-        for g in 0..<o.store.count {
+        let n = o.store.count
+        for g in 0..<n {
+            if g + lookahead < n { GroupStates.prefetch(store.base, store.stride, groupMap[g + lookahead]) }
             let at = store.field(groupMap[g], field)
             at.storeBytes(of: at.load(as: Int64.self) + o.count(g), as: Int64.self)
         }
@@ -269,7 +271,11 @@ final class SumIntAccumulator: RecordAccumulator {
         store.grow(to: groupCount)
         seen.grow(to: groupCount)
         o.seen.grow(to: o.store.count)
-        for g in 0..<o.store.count where o.seen[g] {
+        let n = o.store.count
+        for g in 0..<n {
+            // The target records are spread over the table: prefetch one a few groups ahead.
+            if g + lookahead < n { GroupStates.prefetch(store.base, store.stride, groupMap[g + lookahead]) }
+            guard o.seen[g] else { continue }
             let target = groupMap[g]
             let (r, overflow) = sum(target).addingReportingOverflow(o.sum(g))
             if overflow { throw EngineError.integerOverflow("`sum`") }

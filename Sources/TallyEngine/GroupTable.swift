@@ -131,7 +131,9 @@ final class GroupTable {
     /// is the id here of `other`'s group `g` (used to merge partial aggregates).
     func insert(groupsOf other: GroupTable) -> [Int] {
         precondition(other.keyTypes == keyTypes, "merging tables with different key types")
-        return insert(other.keyColumns(), rows: other.count)
+        // String keys: the other table's stored hashes are the ones a lookup would compute.
+        let hashes = layout == .string ? UnsafePointer(other.groupHashes.base) : nil
+        return lookup(other.keyColumns(), rows: other.count, skippingNulls: false, inserting: true, hashes: hashes)
     }
 
     /// The key columns, row `g` holding the keys of group `g`.
@@ -163,13 +165,15 @@ final class GroupTable {
         return bits
     }
 
-    private func lookup(_ columns: [Column], rows n: Int, skippingNulls: Bool, inserting: Bool) -> [Int] {
+    /// `hashes`: the keys' hashes when known (string keys only), else they are computed.
+    private func lookup(_ columns: [Column], rows n: Int, skippingNulls: Bool, inserting: Bool,
+                        hashes: UnsafePointer<UInt64>? = nil) -> [Int] {
         precondition(columns.count == keyTypes.count, "key column count does not match the table")
         var ids = [Int](repeating: -1, count: n)
         guard n > 0 else { return ids }
         switch (layout, columns[0].values) {
         case (.string, .string(let s)):
-            lookupStrings(s, columns[0].validity, n, skippingNulls, inserting, &ids)
+            lookupStrings(s, columns[0].validity, n, skippingNulls, inserting, &ids, hashes: hashes)
         case (.int64, .int(let v)), (.int64, .timestamp(let v)):
             lookupInts(v, columns[0].validity, n, skippingNulls, inserting, &ids)
         case (.int64, .date(let v)):
@@ -186,18 +190,24 @@ final class GroupTable {
     private let probeAhead = 24
 
     private func lookupStrings(_ s: StringArray, _ validity: Bitmap?, _ n: Int, _ skippingNulls: Bool,
-                               _ inserting: Bool, _ ids: inout [Int]) {
-        hashScratch.resize(to: n, with: 0)
-        let hashes = hashScratch.base
+                               _ inserting: Bool, _ ids: inout [Int], hashes known: UnsafePointer<UInt64>?) {
+        var computed: UnsafeMutablePointer<UInt64>?
+        if known == nil {
+            hashScratch.resize(to: n, with: 0)
+            computed = hashScratch.base
+        }
+        guard let hashes = known ?? computed.map({ UnsafePointer($0) }) else { return }
         s.offsets.withUnsafeBufferPointer { off in
             s.bytes.withUnsafeBufferPointer { bytes in
                 ids.withUnsafeMutableBufferPointer { out in
                     let b = bytes.baseAddress
                     let end = UnsafePointer(b.map { $0 + bytes.count })
-                    // Pass 1: hashes.
-                    for i in 0..<n {
-                        let start = Int(off[i])
-                        hashes[i] = hashBytes(UnsafePointer(b.map { $0 + start }), Int(off[i + 1]) - start)
+                    // Pass 1: hashes (unless known).
+                    if let computed {
+                        for i in 0..<n {
+                            let start = Int(off[i])
+                            computed[i] = hashBytes(UnsafePointer(b.map { $0 + start }), Int(off[i + 1]) - start)
+                        }
                     }
                     // Pass 2: probe. The table's slots, mask and key bytes are held in locals (reading
                     // the properties in the loop costs an exclusivity check each) and reloaded after an

@@ -201,7 +201,10 @@ final class StringSelectAccumulator: RecordAccumulator {
     func merge(from other: Accumulator, groupMap: [Int], groupCount: Int) throws {
         let o = try sameKind(other, as: StringSelectAccumulator.self)
         store.grow(to: groupCount)
-        for g in 0..<o.store.count {
+        let n = o.store.count
+        for g in 0..<n {
+            // The target records are spread over the table: prefetch one a few groups ahead.
+            if g + lookahead < n { GroupStates.prefetch(store.base, store.stride, groupMap[g + lookahead]) }
             let v = o.store.field(g, o.field).load(as: Kept.self)
             guard v.length >= 0 else { continue }
             offer(store.field(groupMap[g], field), UnsafePointer(o.arena.base + v.start), v.length, (v.w0, v.w1, v.w2, v.w3))
@@ -212,23 +215,29 @@ final class StringSelectAccumulator: RecordAccumulator {
         let groupCount = order.count
         store.grow(to: groupCount)
         var offsets = [Int32](repeating: 0, count: groupCount + 1)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(liveBytes + 32 * groupCount)
         var valid = Bitmap(count: groupCount, value: true)
         var anyNull = false
-        for r in 0..<groupCount {
-            let v = store.field(order[r], field).load(as: Kept.self)
-            if v.length > 32 {
-                bytes.append(contentsOf: UnsafeBufferPointer(start: arena.base + v.start, count: v.length))
-            } else if v.length >= 0 {
-                withUnsafeBytes(of: (v.w0, v.w1, v.w2, v.w3)) { words in
-                    bytes.append(contentsOf: words.prefix(v.length))
+        // Room for every value: inline ones take at most 32 bytes, longer ones are the live bytes of
+        // the arena. An inline value is stored as its four words (32 bytes, the slack at the end
+        // takes the excess of the last one) and the next value overwrites what lies past its end.
+        let bytes = [UInt8](unsafeUninitializedCapacity: liveBytes + 32 * groupCount + 32) { buffer, count in
+            guard let to = UnsafeMutableRawPointer(buffer.baseAddress) else { return }
+            var position = 0
+            for r in 0..<groupCount {
+                let v = store.field(order[r], field).load(as: Kept.self)
+                if v.length > 32 {
+                    (to + position).copyMemory(from: arena.base + v.start, byteCount: v.length)
+                    position += v.length
+                } else if v.length >= 0 {
+                    to.storeBytes(of: (v.w0, v.w1, v.w2, v.w3), toByteOffset: position, as: (UInt64, UInt64, UInt64, UInt64).self)
+                    position += v.length
+                } else {
+                    valid[r] = false
+                    anyNull = true
                 }
-            } else {
-                valid[r] = false
-                anyNull = true
+                offsets[r + 1] = Int32(position)
             }
-            offsets[r + 1] = Int32(bytes.count)
+            count = position
         }
         return Column(type: .string, values: .string(StringArray(offsets: offsets, bytes: bytes)),
                       validity: anyNull ? valid : nil)
