@@ -220,11 +220,13 @@ final class StringSelectAccumulator: RecordAccumulator {
         // Room for every value: inline ones take at most 32 bytes, longer ones are the live bytes of
         // the arena. An inline value is stored as its four words (32 bytes, the slack at the end
         // takes the excess of the last one) and the next value overwrites what lies past its end.
-        let bytes = [UInt8](unsafeUninitializedCapacity: liveBytes + 32 * groupCount + 32) { buffer, count in
+        let capacity = liveBytes + 32 * groupCount + 32
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             guard let to = UnsafeMutableRawPointer(buffer.baseAddress) else { return }
             var position = 0
             for r in 0..<groupCount {
                 let v = store.field(order[r], field).load(as: Kept.self)
+                precondition(position + Swift.max(v.length, 32) <= capacity, "string results outgrew their buffer")
                 if v.length > 32 {
                     (to + position).copyMemory(from: arena.base + v.start, byteCount: v.length)
                     position += v.length
