@@ -60,6 +60,14 @@ public final class SQLiteConnection {
         return SQLiteStatement(connection: self, handle: stmt, sql: sql)
     }
 
+    /// Writes the open transaction's changed pages into the database file now, as SQLite does when
+    /// its cache spills (the rollback journal is synced first, so a rollback still restores the
+    /// file). Returns whether every page was written (false when a lock or an error stopped it; the
+    /// commit then writes what is left and reports any error).
+    func writeChangedPages() -> Bool {
+        sqlite3_db_cacheflush(handle) == SQLITE_OK
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 

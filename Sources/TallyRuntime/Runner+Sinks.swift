@@ -20,7 +20,12 @@ extension Runner {
         }
         nonisolated(unsafe) let runner = self
         nonisolated(unsafe) let outcomes = outcomes
-        lanes.run(threads: options.threads) { lane in runner.writeLane(lane, into: outcomes, failures: failures) }
+        lanes.run(threads: options.threads) { lane in
+            runner.writeLane(lane, into: outcomes, failures: failures)
+            // The warehouse's loads are done while other lanes may still run: write and sync its
+            // pages now, so that the commit after the last lane has little left to do.
+            if lane.contains(where: runner.isWarehouseSink), failures.first == nil { runner.writeWarehouseAhead() }
+        }
         return failures.first
     }
 
@@ -45,7 +50,7 @@ extension Runner {
     /// it runs on an idle-priority thread (`IdleThread`) while other lanes compute. Returns the rows
     /// deleted per sink; a failure goes to `failures` and stops the preparation there.
     func prepareWarehouseTables(of lane: [Int], failures: FirstFailure) -> [Int: Int] {
-        let sinks = lane.filter { if case .warehouse = pipeline.sinks[$0].kind { true } else { false } }
+        let sinks = lane.filter(isWarehouseSink)
         guard !sinks.isEmpty else { return [:] }
         nonisolated(unsafe) let runner = self
         let prepare = { () -> [Int: Int] in
@@ -67,6 +72,11 @@ extension Runner {
             return cleared
         }
         return options.threads > 1 ? IdleThread.run(prepare) : prepare()
+    }
+
+    /// Whether sink `index` loads the warehouse.
+    func isWarehouseSink(_ index: Int) -> Bool {
+        if case .warehouse = pipeline.sinks[index].kind { true } else { false }
     }
 
     /// `error` of sink `index` as the run reports it.

@@ -137,6 +137,11 @@ public final class Runner {
         return db
     }
 
+    /// Writes and syncs the warehouse's changed pages ahead of the commit (`SQLiteWarehouse.writeAhead`).
+    func writeWarehouseAhead() {
+        warehouse?.writeAhead()
+    }
+
     func checkRejects() throws {
         for stats in sources.stats() {
             let limit = pipeline.sources.first { $0.name == stats.name }?.maxRejects ?? pipeline.maxRejects

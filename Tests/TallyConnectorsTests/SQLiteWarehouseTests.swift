@@ -267,6 +267,32 @@ import TallyEngine
         #expect(try other.allRows(of: "stock") == before)
     }
 
+    /// Pages written and synced ahead of the commit are in the file before it; a rollback still
+    /// restores the table, a commit keeps them.
+    @Test(arguments: [false, true])
+    func pagesWrittenAheadOfTheCommit(commits: Bool) throws {
+        let (wh, dir) = try open()
+        let path = dir.path + "/wh/nested/warehouse.db"
+        try wh.ensureTable("stock", schema: schema)
+        try wh.load([batch(day: day, [("A", 1, 100)])], table: "stock", schema: schema, mode: .replace)
+        let before = try wh.allRows(of: "stock")
+        func fileSize() throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        }
+        let sizeBefore = try fileSize()
+        try wh.begin()
+        let rows = (0..<5000).map { ("S\($0)", Int64?($0), Int128($0)) }
+        try wh.load([batch(day: day + 1, rows)], table: "stock", schema: schema,
+                    mode: .replacePartition(column: "business_date", value: .date(day + 1)))
+        #expect(try fileSize() == sizeBefore)
+        wh.writeAhead()
+        #expect(try fileSize() > sizeBefore)
+        if commits { try wh.commit() } else { try wh.rollback() }
+        let other = try SQLiteWarehouse(path: path)
+        #expect(try other.rowCount(of: "stock") == (commits ? 5001 : 1))
+        if !commits { #expect(try other.allRows(of: "stock") == before) }
+    }
+
     @Test func failingInsertUndoesTheWholeLoadButNotTheTransaction() throws {
         let (wh, _) = try open()
         try wh.ensureTable("stock", schema: schema)

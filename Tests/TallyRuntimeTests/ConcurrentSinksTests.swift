@@ -127,4 +127,52 @@ import TallyRuntime
         let written = try ws.snapshot().keys.filter { !["a/", "b/", "spec.yaml", ".tally/lock/"].contains(where: $0.hasPrefix) }
         #expect(written.isEmpty, "left behind: \(written.sorted())")
     }
+
+    /// The warehouse lane finishes first and writes its pages ahead of the commit; a file sink on
+    /// another thread fails afterwards: the warehouse still keeps its previous contents.
+    @Test func pagesWrittenAheadAreUndoneWhenAnotherSinkFails() throws {
+        let ws = try TestWorkspace()
+        try ws.write("spec.yaml", """
+            version: 1
+            name: ahead
+            warehouse: sqlite:warehouse/tally.db
+            sources:
+              small:
+                path: small/date=${run_date}/s.csv
+                columns: {k: string, n: int}
+              big:
+                path: big/date=${run_date}/b.csv
+                columns: {k: string, n: int}
+            transforms:
+              doubled:
+                from: big
+                steps:
+                  - derive:
+                      m: n * 2
+            sinks:
+              table:
+                type: warehouse
+                from: small
+                table: small_rows
+                mode: replace
+              file:
+                type: csv
+                from: doubled
+                path: out/doubled.csv
+
+            """)
+        let rows = (0..<300_000).map { "k\($0 % 1000),1\n" }.joined()
+        try ws.write("small/date=2024-03-01/s.csv", "k,n\n" + (0..<3000).map { "a\($0),\($0)\n" }.joined())
+        try ws.write("big/date=2024-03-01/b.csv", "k,n\n" + rows)
+        try ws.run(ws.path("spec.yaml"), date: "2024-03-01", threads: 2)
+        let before = try ws.query("select * from small_rows order by rowid")
+        try ws.write("small/date=2024-03-01/s.csv", "k,n\n" + (0..<3000).map { "b\($0),\($0)\n" }.joined())
+        // The overflow comes at the end of the big file, long after the small table is loaded.
+        try ws.write("big/date=2024-03-01/b.csv", "k,n\n" + rows + "x,9223372036854775807\n")
+        #expect { try ws.run(ws.path("spec.yaml"), date: "2024-03-01", threads: 2) } throws: { error in
+            "\(error)".hasPrefix("sink `file`") && "\(error)".contains("overflow")
+        }
+        #expect(try ws.query("select * from small_rows order by rowid") == before)
+        #expect(try ws.query("pragma integrity_check") == ["ok"])
+    }
 }
